@@ -1,0 +1,71 @@
+//! Command-line arguments. The doc comments are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+use crate::discovery::FileKind;
+
+/// Docker hardening linter: finds where Compose files and Dockerfiles keep Docker's
+/// permissive defaults.
+#[derive(Debug, Parser)]
+#[command(name = "dhlint", version, about, long_about = None)]
+pub struct Args {
+    /// Files or folders to lint. Folders are walked for Compose files and Dockerfiles; files
+    /// named here are linted whatever their name.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Read files named on the command line as this kind, whatever their name.
+    #[arg(long, value_enum)]
+    pub kind: Option<FileKind>,
+
+    /// Also lint hidden files and folders (names starting with `.`).
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Lint files that `.gitignore`, `.ignore` or `.dhlintignore` exclude.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Number of threads; 0 uses one per CPU.
+    #[arg(short = 'j', long, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
+
+    /// When to use colour in human output. `auto` uses colour on a terminal unless `NO_COLOR`
+    /// is set.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Print findings only, without the summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Log decisions (files skipped, thread count, timing) to stderr; repeat for more detail.
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Source excerpts with labels, for people.
+    Human,
+    /// A JSON array of findings, for tools.
+    Json,
+}
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}

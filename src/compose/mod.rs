@@ -1,0 +1,244 @@
+//! The Compose model: services read from a YAML tree, with the values the rules need.
+//!
+//! Services are the entries of the top-level `services:` mapping; `x-*` extension fields and
+//! other top-level keys are not services. A service body reached through an alias
+//! (`web: *base`) or carrying merge keys is read through [`crate::yaml::Tree::get`], so a key
+//! supplied by `<<: *defaults` counts as set. A null service (`web:` with no body, common in
+//! override files) has no body and is skipped by the rules.
+
+pub mod interpolate;
+
+use crate::source::Span;
+use crate::yaml::{Entry, NodeId, NodeKind, Quoting, Tree};
+
+pub use interpolate::{Interpolated, interpolate};
+
+/// A problem with the file's structure that Compose itself would reject.
+#[derive(Clone, Debug)]
+pub enum Problem {
+    /// A key written twice in one mapping.
+    DuplicateKey {
+        /// The key's name.
+        name: String,
+        /// The first occurrence.
+        first: Span,
+        /// The repeated occurrence.
+        duplicate: Span,
+    },
+    /// A value of the wrong shape, such as a service that is a list.
+    Invalid {
+        /// What is wrong, as a sentence without a trailing period.
+        message: String,
+        /// The offending node.
+        span: Span,
+    },
+}
+
+/// One variable of an `environment` or `build.args` block, in either of Compose's forms.
+#[derive(Clone, Debug)]
+pub struct EnvVar {
+    /// The variable's name.
+    pub name: String,
+    /// The value, or `None` for a bare name (`- KEY`) or a null value (`KEY:`), which take the
+    /// value from the environment at run time.
+    pub value: Option<String>,
+    /// The name's bytes.
+    pub name_span: Span,
+    /// The value's bytes as written, quotes excluded; empty at the end of the name when there
+    /// is no value.
+    pub value_span: Span,
+    /// The node of the whole entry (the list item, or the mapping value).
+    pub node: NodeId,
+    /// Whether the entry has a shape Compose rejects, such as a list item that is a mapping.
+    pub invalid: bool,
+}
+
+/// Reads the variables of an `environment` or `build.args` node: a mapping (`KEY: value`,
+/// merge keys allowed) or a list of `KEY=value` strings split on the first `=`.
+pub fn env_vars(tree: &Tree, text: &str, node: NodeId) -> Vec<EnvVar> {
+    let mut vars = Vec::new();
+    if tree.is_mapping(node) {
+        for (name, entry) in tree.effective_entries(node) {
+            vars.push(mapping_var(tree, name, entry, false));
+        }
+        return vars;
+    }
+    for &item in tree.items(node) {
+        let item_node = tree.node(tree.resolve(item));
+        if tree.is_mapping(item) {
+            // `- KEY: value` is a common mistake that Compose refuses; read it anyway so a
+            // secret in it is still reported.
+            for (name, entry) in tree.effective_entries(item) {
+                vars.push(mapping_var(tree, name, entry, true));
+            }
+            continue;
+        }
+        let Some(raw) = tree.scalar(item) else {
+            continue;
+        };
+        let span = item_node.span;
+        let source = text.get(span.start..span.end).unwrap_or("");
+        let quoted = source.starts_with('"') || source.starts_with('\'');
+        let content_start = span.start + usize::from(quoted);
+        let content_end = span.end - usize::from(quoted && span.len() >= 2);
+        match raw.split_once('=') {
+            Some((name, value)) => {
+                let equals = source.find('=').map_or(content_end, |i| span.start + i);
+                vars.push(EnvVar {
+                    name: name.to_owned(),
+                    value: Some(value.to_owned()),
+                    name_span: Span::new(content_start, equals),
+                    value_span: Span::new((equals + 1).min(content_end), content_end),
+                    node: item,
+                    invalid: false,
+                });
+            }
+            None => vars.push(EnvVar {
+                name: raw.to_owned(),
+                value: None,
+                name_span: Span::new(content_start, content_end),
+                value_span: Span::empty(content_end),
+                node: item,
+                invalid: false,
+            }),
+        }
+    }
+    vars
+}
+
+fn mapping_var(tree: &Tree, name: String, entry: Entry, invalid: bool) -> EnvVar {
+    let key_span = tree.node(entry.key).span;
+    let value_node = tree.node(entry.value_written);
+    let value = (!tree.is_null(entry.value)).then(|| tree.scalar(entry.value).map(str::to_owned));
+    let mut value_span = value_node.span;
+    let quoted = matches!(
+        tree.node(entry.value).kind,
+        NodeKind::Scalar {
+            quoting: Quoting::Single | Quoting::Double,
+            ..
+        }
+    );
+    if quoted && value_span.len() >= 2 {
+        value_span = Span::new(value_span.start + 1, value_span.end - 1);
+    }
+    EnvVar {
+        name,
+        value: value.flatten(),
+        name_span: key_span,
+        value_span,
+        node: entry.value_written,
+        invalid,
+    }
+}
+
+/// A parsed Compose file.
+#[derive(Debug)]
+pub struct ComposeFile<'a> {
+    /// The file's text.
+    pub text: &'a str,
+    /// The YAML tree.
+    pub tree: Tree,
+    /// The services, in source order.
+    pub services: Vec<Service>,
+    /// Structural problems found while reading services.
+    pub problems: Vec<Problem>,
+}
+
+/// One service under `services:`.
+#[derive(Clone, Debug)]
+pub struct Service {
+    /// The service name.
+    pub name: String,
+    /// The name key node.
+    pub key: NodeId,
+    /// The service's mapping (aliases resolved); `None` for a null or non-mapping service.
+    pub body: Option<NodeId>,
+    /// Whether the service mapping repeats a key; such services are reported, not checked.
+    pub has_duplicate_keys: bool,
+}
+
+impl<'a> ComposeFile<'a> {
+    /// Parses `text` and reads its services.
+    pub fn parse(text: &'a str) -> Result<ComposeFile<'a>, crate::yaml::SyntaxError> {
+        let tree = Tree::parse(text)?;
+        Ok(ComposeFile::from_tree(text, tree))
+    }
+
+    /// Reads the services of every document of a parsed tree.
+    pub fn from_tree(text: &'a str, tree: Tree) -> ComposeFile<'a> {
+        let mut file = ComposeFile {
+            text,
+            tree,
+            services: Vec::new(),
+            problems: Vec::new(),
+        };
+        // Compose rejects a duplicate key anywhere in the file, extension fields included.
+        for node in 0..file.tree.len() {
+            file.report_duplicates(node);
+        }
+        let documents = file.tree.documents.clone();
+        for &root in &documents {
+            if !file.tree.is_mapping(root) {
+                continue;
+            }
+            let Some(services) = file.tree.get(root, "services") else {
+                continue;
+            };
+            file.read_services(services);
+        }
+        file
+    }
+
+    fn read_services(&mut self, services: Entry) {
+        let tree = &self.tree;
+        if tree.is_null(services.value) {
+            return;
+        }
+        if !tree.is_mapping(services.value) {
+            self.problems.push(Problem::Invalid {
+                message: "`services` must be a mapping of service names to definitions".into(),
+                span: tree.node(services.value_written).span,
+            });
+            return;
+        }
+        let mut found = Vec::new();
+        for (name, entry) in tree.effective_entries(services.value) {
+            let value = entry.value;
+            let body = if tree.is_null(value) {
+                None
+            } else if tree.is_mapping(value) {
+                Some(value)
+            } else {
+                self.problems.push(Problem::Invalid {
+                    message: format!("service `{name}` must be a mapping"),
+                    span: tree.node(entry.value_written).span,
+                });
+                None
+            };
+            let has_duplicate_keys = body.is_some_and(|b| !tree.duplicate_keys(b).is_empty());
+            found.push(Service {
+                name,
+                key: entry.key,
+                body,
+                has_duplicate_keys,
+            });
+        }
+        found.sort_by_key(|s| self.tree.node(s.key).span.start);
+        self.services.extend(found);
+    }
+
+    /// Reports duplicate keys of `node` when it is a mapping written in the file.
+    fn report_duplicates(&mut self, node: NodeId) {
+        if self.tree.resolve(node) != node {
+            return;
+        }
+        for (first, duplicate) in self.tree.duplicate_keys(node) {
+            let name = self.tree.scalar(first).unwrap_or_default().to_owned();
+            self.problems.push(Problem::DuplicateKey {
+                name,
+                first: self.tree.node(first).span,
+                duplicate: self.tree.node(duplicate).span,
+            });
+        }
+    }
+}

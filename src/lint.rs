@@ -1,0 +1,162 @@
+//! Linting one file: read it, check that it is text, parse it by kind and run the rules.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::compose::ComposeFile;
+use crate::diagnostic::Diagnostic;
+use crate::discovery::FileKind;
+use crate::rules::{self, tool};
+use crate::source::{BOM, Span};
+
+/// Files larger than this are reported instead of parsed, which bounds memory per file.
+pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// The findings for one file.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The path as given or found by the walk.
+    pub path: PathBuf,
+    /// How the file was read.
+    pub kind: FileKind,
+    /// The file's text, when it could be read as UTF-8.
+    pub source: Option<String>,
+    /// Findings, sorted by position then code.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FileReport {
+    /// Whether the file could not be read or parsed.
+    pub fn has_parse_error(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| std::ptr::eq(d.rule, &tool::PARSE_ERROR))
+    }
+
+    /// Spans of secret values in the file, to hide wherever source text is shown.
+    pub fn redactions(&self) -> Vec<Span> {
+        self.diagnostics
+            .iter()
+            .flat_map(|d| d.redactions.iter().copied())
+            .collect()
+    }
+}
+
+/// Reads and lints the file at `path` as `kind`.
+pub fn lint_path(path: &Path, kind: FileKind) -> FileReport {
+    let (source, diagnostics) = match read_text(path) {
+        Ok(text) => {
+            let diagnostics = lint_text(kind, &text);
+            (Some(text), diagnostics)
+        }
+        Err(message) => (
+            None,
+            vec![Diagnostic::new(&tool::PARSE_ERROR, Span::empty(0), message)],
+        ),
+    };
+    FileReport {
+        path: path.to_owned(),
+        kind,
+        source,
+        diagnostics,
+    }
+}
+
+/// Reads a file as UTF-8 text, or returns a message saying why it cannot be linted.
+fn read_text(path: &Path) -> Result<String, String> {
+    let metadata = fs::metadata(path).map_err(|e| io_message(&e))?;
+    if metadata.is_dir() {
+        return Err("Path is a directory, not a file".into());
+    }
+    if metadata.len() > MAX_FILE_SIZE {
+        return Err(format!(
+            "File is {} bytes, larger than the {} MiB limit, so it was not read",
+            metadata.len(),
+            MAX_FILE_SIZE / 1024 / 1024
+        ));
+    }
+    let bytes = fs::read(path).map_err(|e| io_message(&e))?;
+    decode(bytes)
+}
+
+fn io_message(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::PermissionDenied => {
+            "Cannot read the file: permission denied; check its permissions".into()
+        }
+        io::ErrorKind::NotFound => "Cannot read the file: not found (a broken symlink?)".into(),
+        _ => format!("Cannot read the file: {error}"),
+    }
+}
+
+/// Decodes file bytes as UTF-8, rejecting binary and UTF-16 files with a message.
+pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(
+            "File is UTF-16 encoded; dhlint reads UTF-8 only: convert it, for example \
+                    with `iconv -f UTF-16 -t UTF-8`"
+                .into(),
+        );
+    }
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err("File is binary (it contains NUL bytes), not a text file".into());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "File is not valid UTF-8 (invalid byte at offset {}); save it as UTF-8",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Lints `text` as a file of `kind`.
+pub fn lint_text(kind: FileKind, text: &str) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    match kind {
+        FileKind::Compose => match ComposeFile::parse(text) {
+            Ok(file) => rules::compose::check(&file, &mut diagnostics),
+            Err(error) => diagnostics.push(
+                Diagnostic::new(
+                    &tool::PARSE_ERROR,
+                    error.span,
+                    format!("Invalid YAML: {}", error.message),
+                )
+                .with_label("here")
+                .with_help("Fix the YAML syntax; `docker compose config` shows the same error"),
+            ),
+        },
+        FileKind::Dockerfile => match crate::dockerfile::parse(text) {
+            Ok(file) => rules::dockerfile::check(&file, text, &mut diagnostics),
+            Err(error) => diagnostics.push(
+                Diagnostic::new(
+                    &tool::PARSE_ERROR,
+                    error.span,
+                    format!("Invalid Dockerfile: {}", error.message),
+                )
+                .with_label("here"),
+            ),
+        },
+    }
+    // A finding inside a shared anchor is found once per service that merges it; keep one.
+    diagnostics.sort_by(|a, b| (a.span, a.rule.code).cmp(&(b.span, b.rule.code)));
+    // The kept finding gains the other one's labels, such as a second "merged into" site.
+    diagnostics.dedup_by(|later, kept| {
+        let same = later.span == kept.span && std::ptr::eq(later.rule, kept.rule);
+        if same {
+            for label in later.related.drain(..) {
+                if !kept.related.contains(&label) {
+                    kept.related.push(label);
+                }
+            }
+        }
+        same
+    });
+    // A BOM is not part of the first line's text.
+    for diagnostic in &mut diagnostics {
+        if text.starts_with(BOM) && diagnostic.span.start < BOM.len() {
+            diagnostic.span = Span::new(BOM.len(), diagnostic.span.end.max(BOM.len()));
+        }
+    }
+    diagnostics
+}

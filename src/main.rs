@@ -1,0 +1,26 @@
+//! The `dhlint` binary: parse arguments, run, and map the outcome to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = dhlint::cli::Args::parse();
+    let level = match args.verbose {
+        0 => log::LevelFilter::Warn,
+        1 => log::LevelFilter::Info,
+        _ => log::LevelFilter::Debug,
+    };
+    env_logger::Builder::new()
+        .filter_level(level)
+        .format_timestamp(None)
+        .init();
+    match dhlint::run(&args) {
+        Ok(status) => ExitCode::from(status.code()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            log::error!("{error}");
+            ExitCode::from(dhlint::ExitStatus::Error.code())
+        }
+    }
+}

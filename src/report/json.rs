@@ -1,0 +1,57 @@
+//! JSON output: one array of finding objects, sorted by path, position and code.
+//!
+//! The field set is stable: `path`, `line`, `column`, `end_line`, `end_column` (1-based,
+//! columns in Unicode scalar values), `code`, `name`, `severity`, `message`, `help` and
+//! `fixable`.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::diagnostic::Severity;
+use crate::lint::FileReport;
+use crate::source::LineIndex;
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    path: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    code: &'a str,
+    name: &'a str,
+    severity: Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    fixable: bool,
+}
+
+/// Writes all findings of `reports` as one JSON array.
+pub fn write(out: &mut dyn Write, reports: &[FileReport]) -> io::Result<()> {
+    let mut findings = Vec::new();
+    for report in reports {
+        let text = report.source.as_deref().unwrap_or("");
+        let index = LineIndex::new(text);
+        let path = report.path.display().to_string();
+        for diagnostic in &report.diagnostics {
+            let start = index.position(text, diagnostic.span.start);
+            let end = index.position(text, diagnostic.span.end);
+            findings.push(Finding {
+                path: path.clone(),
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                code: diagnostic.rule.code,
+                name: diagnostic.rule.name,
+                severity: diagnostic.severity,
+                message: &diagnostic.message,
+                help: diagnostic.help.as_deref(),
+                fixable: false,
+            });
+        }
+    }
+    serde_json::to_writer_pretty(&mut *out, &findings)?;
+    writeln!(out)
+}

@@ -1,0 +1,86 @@
+//! Reporters: turning [`FileReport`]s into output for people and tools.
+//!
+//! Reporters write to any `io::Write`; the caller decides where (stdout, a file) and how
+//! write errors such as a closed pipe end the run.
+
+pub mod human;
+pub mod json;
+
+use crate::diagnostic::Severity;
+use crate::lint::FileReport;
+use crate::source::Span;
+
+/// Counts of findings by severity, for the summary line and the exit code.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Files linted.
+    pub files: usize,
+    /// Files with at least one finding.
+    pub files_with_findings: usize,
+    /// Findings with severity error.
+    pub errors: usize,
+    /// Findings with severity warning.
+    pub warnings: usize,
+    /// Findings with severity info.
+    pub infos: usize,
+    /// Files that could not be read or parsed.
+    pub parse_errors: usize,
+}
+
+impl Totals {
+    /// Adds one file's findings.
+    pub fn add(&mut self, report: &FileReport) {
+        self.files += 1;
+        if !report.diagnostics.is_empty() {
+            self.files_with_findings += 1;
+        }
+        if report.has_parse_error() {
+            self.parse_errors += 1;
+        }
+        for diagnostic in &report.diagnostics {
+            match diagnostic.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Info => self.infos += 1,
+            }
+        }
+    }
+
+    /// All findings.
+    pub fn findings(&self) -> usize {
+        self.errors + self.warnings + self.infos
+    }
+}
+
+/// Returns `text` with every byte of `spans` that starts a character replaced by `*`, keeping
+/// line breaks, so secret values never reach the output while byte offsets stay valid.
+pub fn redact(text: &str, spans: &[Span]) -> String {
+    if spans.is_empty() {
+        return text.to_owned();
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for span in spans {
+        let end = span.end.min(bytes.len());
+        for byte in &mut bytes[span.start.min(end)..end] {
+            if *byte != b'\n' && *byte != b'\r' {
+                *byte = b'*';
+            }
+        }
+    }
+    // Every non-ASCII byte inside a span became ASCII, and spans are on character boundaries,
+    // so the result is valid UTF-8; fall back to a lossy conversion rather than panic.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_keeps_length_and_line_breaks() {
+        let text = "A: sécret\nB: x";
+        let redacted = redact(text, &[Span::new(3, 10)]);
+        assert_eq!(redacted.len(), text.len());
+        assert_eq!(redacted, "A: *******\nB: x");
+    }
+}

@@ -1,0 +1,112 @@
+//! Values Compose itself rejects, reported as DH004 invalid-compose: a limit written in both
+//! spellings with different values, and `environment` list items that are not strings.
+//!
+//! Compose refuses a service whose `mem_limit`, `pids_limit` or `cpus` differs from the same
+//! limit under `deploy.resources.limits` ("can't set distinct values on 'mem_limit' and
+//! 'deploy.resources.limits.memory'"), and a limits block that lacks the key counts as a
+//! different value.
+
+use super::{ServiceContext, Setting, parse_bytes};
+use crate::diagnostic::Diagnostic;
+use crate::rules::tool::INVALID_COMPOSE;
+
+/// Parses a limit's value into a number that can be compared.
+type ParseLimit = fn(&str) -> Option<f64>;
+
+/// `(service key, key under deploy.resources.limits, parser)` for each limit with two spellings.
+const LIMIT_PAIRS: &[(&str, &str, ParseLimit)] = &[
+    ("mem_limit", "memory", parse_bytes),
+    ("pids_limit", "pids", parse_number),
+    ("cpus", "cpus", parse_number),
+];
+
+fn parse_number(value: &str) -> Option<f64> {
+    value.trim().parse().ok()
+}
+
+/// Reports limit conflicts and invalid `environment` items of one service.
+pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
+    check_limits(cx, out);
+    check_environment(cx, out);
+}
+
+fn check_limits(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
+    let Some(limits) = cx.get_path(&["deploy", "resources", "limits"]) else {
+        return;
+    };
+    if !cx.tree().is_mapping(limits.value) {
+        return;
+    }
+    for &(service_key, deploy_key, parse) in LIMIT_PAIRS {
+        let Some(service_entry) = cx.get(service_key) else {
+            continue;
+        };
+        let deploy_entry = cx.tree().get(limits.value, deploy_key);
+        let Setting::Value(service_value) = cx.setting(Some(service_entry)) else {
+            continue;
+        };
+        let deploy_value = match cx.setting(deploy_entry) {
+            Setting::Value(value) => Some(value),
+            Setting::Absent => None,
+            Setting::Unknown { .. } | Setting::NotScalar => continue,
+        };
+        let same = deploy_value.as_deref().is_some_and(|d| {
+            d == service_value
+                || matches!((parse(d), parse(&service_value)), (Some(a), Some(b)) if a == b)
+        });
+        if same {
+            continue;
+        }
+        let mut diagnostic = cx
+            .diagnostic_at(
+                &INVALID_COMPOSE,
+                cx.entry_span(service_entry),
+                Some(service_entry),
+                format!(
+                    "Service `{}` sets `{service_key}` and `deploy.resources.limits.{deploy_key}` \
+                     to different values, which Compose rejects",
+                    cx.name()
+                ),
+            )
+            .with_label(format!("`{service_key}` here"));
+        diagnostic = match deploy_entry {
+            Some(entry) => diagnostic.with_related(cx.entry_span(entry), "differs from this"),
+            None => diagnostic.with_related(
+                cx.tree().node(limits.key).span,
+                format!("this block has no `{deploy_key}`, which counts as a different value"),
+            ),
+        };
+        out.push(diagnostic.with_help(format!(
+            "Keep one spelling: move the value to `deploy.resources.limits.{deploy_key}` and \
+             remove `{service_key}`"
+        )));
+    }
+}
+
+fn check_environment(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
+    let Some(entry) = cx.get("environment") else {
+        return;
+    };
+    let tree = cx.tree();
+    if !tree.is_sequence(entry.value) {
+        return;
+    }
+    for &item in tree.items(entry.value) {
+        if tree.scalar(item).is_none() {
+            out.push(
+                cx.diagnostic_at(
+                    &INVALID_COMPOSE,
+                    tree.node(item).span,
+                    Some(entry),
+                    format!(
+                        "Service `{}` has an `environment` list item that is not a `KEY=VALUE` \
+                         string",
+                        cx.name()
+                    ),
+                )
+                .with_label("a mapping inside a list")
+                .with_help("Write `- KEY=value`, or turn the list into a mapping of `KEY: value`"),
+            );
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! Compose rules and the per-service context they share.
+//!
+//! Every rule gets a [`ServiceContext`] for one service and reads keys through it, so a key
+//! supplied by a merge key counts as set and a finding on a merged value points at the
+//! anchor's text with a second label at the merge site.
+
+pub mod cap_drop_all;
+pub mod consistency;
+pub mod limits;
+pub mod memory_limit;
+pub mod no_new_privileges;
+pub mod non_root_user;
+pub mod pids_limit;
+pub mod read_only_rootfs;
+pub mod secret_in_environment;
+
+use crate::compose::{ComposeFile, Interpolated, Problem, Service, interpolate};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::{RuleMeta, tool};
+use crate::source::Span;
+use crate::yaml::{Entry, NodeId, Tree};
+
+/// What one service offers the rules.
+pub struct ServiceContext<'a> {
+    /// The whole file.
+    pub file: &'a ComposeFile<'a>,
+    /// The service being checked.
+    pub service: &'a Service,
+    /// The service's mapping.
+    pub body: NodeId,
+}
+
+/// A scalar setting after interpolation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Setting {
+    /// The key is not set.
+    Absent,
+    /// The value, interpolated with defaults.
+    Value(String),
+    /// The value depends on a variable without a value or default.
+    Unknown {
+        /// The variable's name.
+        variable: String,
+    },
+    /// The value is a mapping or a sequence where a scalar belongs.
+    NotScalar,
+}
+
+impl<'a> ServiceContext<'a> {
+    /// The YAML tree of the file.
+    pub fn tree(&self) -> &'a Tree {
+        &self.file.tree
+    }
+
+    /// The service's name.
+    pub fn name(&self) -> &'a str {
+        &self.service.name
+    }
+
+    /// The span of the service's name key, where findings about missing keys point.
+    pub fn name_span(&self) -> Span {
+        self.tree().node(self.service.key).span
+    }
+
+    /// Looks a key up in the service, through merge keys.
+    pub fn get(&self, key: &str) -> Option<Entry> {
+        self.tree().get(self.body, key)
+    }
+
+    /// Looks a dotted path up, such as `["deploy", "resources", "limits", "memory"]`.
+    pub fn get_path(&self, path: &[&str]) -> Option<Entry> {
+        let mut map = self.body;
+        let mut found = None;
+        for key in path {
+            if !self.tree().is_mapping(map) {
+                return None;
+            }
+            let entry = self.tree().get(map, key)?;
+            map = entry.value;
+            found = Some(entry);
+        }
+        found
+    }
+
+    /// The interpolated scalar value of an optional entry.
+    pub fn setting(&self, entry: Option<Entry>) -> Setting {
+        let Some(entry) = entry else {
+            return Setting::Absent;
+        };
+        if self.tree().is_null(entry.value) {
+            return Setting::Absent;
+        }
+        match self.tree().scalar(entry.value) {
+            None => Setting::NotScalar,
+            Some(raw) => match interpolate(raw, &|_| None) {
+                Interpolated::Known(value) => Setting::Value(value),
+                Interpolated::Unknown { variable } => Setting::Unknown { variable },
+            },
+        }
+    }
+
+    /// The span of an entry's key and value, for findings about a value that is set.
+    pub fn entry_span(&self, entry: Entry) -> Span {
+        let tree = self.tree();
+        tree.node(entry.key)
+            .span
+            .cover(tree.node(entry.value_written).span)
+    }
+
+    /// A diagnostic at `span`, with a "merged here" label when `entry` came through a merge key.
+    pub fn diagnostic_at(
+        &self,
+        rule: &'static RuleMeta,
+        span: Span,
+        entry: Option<Entry>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let mut diagnostic = Diagnostic::new(rule, span, message);
+        if let Some(source) = entry.and_then(|e| e.merged_from) {
+            diagnostic = diagnostic.with_related(
+                self.tree().node(source).span,
+                format!("merged into service `{}` here", self.name()),
+            );
+        }
+        diagnostic
+    }
+
+    /// A diagnostic on the service's name, for a key that is missing.
+    pub fn missing(&self, rule: &'static RuleMeta, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(rule, self.name_span(), message)
+    }
+
+    /// An info diagnostic saying that a value cannot be judged because of a variable.
+    pub fn unknown(
+        &self,
+        rule: &'static RuleMeta,
+        entry: Entry,
+        key: &str,
+        variable: &str,
+    ) -> Diagnostic {
+        let span = self.tree().node(entry.value_written).span;
+        self.diagnostic_at(
+            rule,
+            span,
+            Some(entry),
+            format!(
+                "Service `{}` sets `{key}` from variable `{variable}`, which has no default, so \
+                 dhlint cannot tell its value",
+                self.name()
+            ),
+        )
+        .with_severity(Severity::Info)
+        .with_label("value depends on a variable")
+        .with_help(format!(
+            "Give `{variable}` a default, such as `${{{variable}:-...}}`"
+        ))
+    }
+}
+
+/// Parses a boolean the way Compose does for string values (Go's `strconv.ParseBool`).
+pub fn parse_bool(value: &str) -> Option<bool> {
+    match value {
+        "true" | "True" | "TRUE" | "t" | "T" | "1" => Some(true),
+        "false" | "False" | "FALSE" | "f" | "F" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// Parses a byte size such as `512m`, `1.5g`, `256MB` or `268435456`. Negative values parse.
+pub fn parse_bytes(value: &str) -> Option<f64> {
+    let value = value.trim().to_ascii_lowercase();
+    let digits_end = value
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
+        .unwrap_or(value.len());
+    let number: f64 = value[..digits_end].parse().ok()?;
+    let multiplier = match value[digits_end..].trim() {
+        "" | "b" => 1.0,
+        "k" | "kb" | "kib" => 1024.0,
+        "m" | "mb" | "mib" => 1024.0 * 1024.0,
+        "g" | "gb" | "gib" => 1024.0 * 1024.0 * 1024.0,
+        "t" | "tb" | "tib" => 1024.0_f64.powi(4),
+        _ => return None,
+    };
+    Some(number * multiplier)
+}
+
+/// Runs every Compose rule on every service of `file`.
+pub fn check(file: &ComposeFile, out: &mut Vec<Diagnostic>) {
+    for problem in &file.problems {
+        out.push(match problem {
+            Problem::DuplicateKey {
+                name,
+                first,
+                duplicate,
+            } => Diagnostic::new(
+                &tool::DUPLICATE_KEY,
+                *duplicate,
+                format!("Duplicate key `{name}`; Compose rejects a mapping that repeats a key"),
+            )
+            .with_label("repeated here")
+            .with_related(*first, "first written here")
+            .with_help(if name == crate::yaml::MERGE_KEY {
+                "Combine the merge sources in one key, such as `<<: [*base, *logs]`"
+            } else {
+                "Remove one of the two keys"
+            }),
+            Problem::Invalid { message, span } => {
+                Diagnostic::new(&tool::INVALID_COMPOSE, *span, capitalize(message))
+            }
+        });
+    }
+    for service in &file.services {
+        // A service with a duplicate key is refused by Compose, so judging it would only guess
+        // which of the two values counts.
+        let (Some(body), false) = (service.body, service.has_duplicate_keys) else {
+            continue;
+        };
+        let cx = ServiceContext {
+            file,
+            service,
+            body,
+        };
+        read_only_rootfs::check(&cx, out);
+        cap_drop_all::check(&cx, out);
+        memory_limit::check(&cx, out);
+        pids_limit::check(&cx, out);
+        secret_in_environment::check(&cx, out);
+        non_root_user::check(&cx, out);
+        no_new_privileges::check(&cx, out);
+        consistency::check(&cx, out);
+    }
+}
+
+fn capitalize(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_sizes() {
+        assert_eq!(parse_bytes("512m"), Some(512.0 * 1024.0 * 1024.0));
+        assert_eq!(parse_bytes("256M"), parse_bytes("268435456"));
+        assert_eq!(parse_bytes("1.5g"), Some(1.5 * 1024.0 * 1024.0 * 1024.0));
+        assert_eq!(parse_bytes("-1"), Some(-1.0));
+        assert_eq!(parse_bytes("lots"), None);
+    }
+
+    #[test]
+    fn booleans() {
+        assert_eq!(parse_bool("true"), Some(true));
+        assert_eq!(parse_bool("False"), Some(false));
+        assert_eq!(parse_bool("yes"), None);
+    }
+}

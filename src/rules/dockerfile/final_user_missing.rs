@@ -1,0 +1,35 @@
+//! DH202 final-user-missing: the final stage never sets `USER`, so the image runs as its base
+//! image's default user, usually root.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::dockerfile::{Dockerfile, Stage};
+use crate::rules::{RuleMeta, Target, rule_doc};
+
+/// DH202 metadata.
+pub static META: RuleMeta = RuleMeta {
+    code: "DH202",
+    name: "final-user-missing",
+    target: Target::Dockerfile,
+    severity: Severity::Warning,
+    doc: rule_doc!("DH202"),
+};
+
+/// DH202: flags a final stage with no `USER` of its own or inherited, at its `FROM`.
+pub fn check(file: &Dockerfile, last: &Stage, out: &mut Vec<Diagnostic>) {
+    let from = &file.instructions[last.from];
+    out.push(
+        Diagnostic::new(
+            &META,
+            from.span,
+            format!(
+                "The final stage (`FROM {}`) sets no `USER`, so the image runs as its base \
+                 image's default user, usually root",
+                last.image.text
+            ),
+        )
+        .with_label("final stage starts here")
+        .with_help(
+            "Add `USER 10001:10001` (or another unprivileged user) at the end of the final stage",
+        ),
+    );
+}

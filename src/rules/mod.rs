@@ -1,0 +1,149 @@
+//! The rule registry: metadata of every rule and the entry points that run them.
+//!
+//! Each rule lives in its own file under `compose/`, `dockerfile/` or `tool.rs` and exports a
+//! `META` constant and a check function. Its user documentation is `lints/<CODE>.md`, embedded
+//! here so that `dhlint` can show it and tests can check it.
+
+pub mod compose;
+pub mod dockerfile;
+pub mod secrets;
+pub mod tool;
+
+use crate::diagnostic::Severity;
+
+/// The kind of file a rule checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    /// Any file: parse errors and other tool-level findings.
+    Any,
+    /// Docker Compose files.
+    Compose,
+    /// Dockerfiles and Containerfiles.
+    Dockerfile,
+}
+
+impl Target {
+    /// Lowercase name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Any => "any",
+            Target::Compose => "compose",
+            Target::Dockerfile => "dockerfile",
+        }
+    }
+}
+
+/// Static description of a rule.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable code, such as `DH101`.
+    pub code: &'static str,
+    /// Kebab-case name of the hazard, such as `read-only-rootfs`.
+    pub name: &'static str,
+    /// The file kind it checks.
+    pub target: Target,
+    /// Default severity of its findings.
+    pub severity: Severity,
+    /// The rule's page from `lints/`, in Markdown.
+    pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// The one-line summary: the first non-empty line after the page's title.
+    pub fn summary(&self) -> &'static str {
+        self.doc
+            .lines()
+            .find(|line| !line.starts_with("# ") && !line.trim().is_empty())
+            .unwrap_or("")
+    }
+}
+
+/// Embeds `lints/<code>.md`.
+macro_rules! rule_doc {
+    ($code:literal) => {
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/lints/", $code, ".md"))
+    };
+}
+pub(crate) use rule_doc;
+
+/// Every rule, sorted by code.
+pub static RULES: &[&RuleMeta] = &[
+    &tool::PARSE_ERROR,
+    &tool::DUPLICATE_KEY,
+    &tool::INVALID_COMPOSE,
+    &dockerfile::empty_continuation::META,
+    &compose::read_only_rootfs::META,
+    &compose::cap_drop_all::META,
+    &compose::memory_limit::META,
+    &compose::pids_limit::META,
+    &compose::secret_in_environment::META,
+    &compose::non_root_user::META,
+    &compose::no_new_privileges::META,
+    &dockerfile::final_user_root::META,
+    &dockerfile::final_user_missing::META,
+    &dockerfile::secret_in_env_arg::META,
+];
+
+/// Finds a rule by code (`DH101`) or name (`read-only-rootfs`), ignoring ASCII case.
+pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
+    RULES.iter().copied().find(|rule| {
+        rule.code.eq_ignore_ascii_case(code_or_name) || rule.name.eq_ignore_ascii_case(code_or_name)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_sorted() {
+        let codes: Vec<_> = RULES.iter().map(|r| r.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+    }
+
+    #[test]
+    fn names_are_unique_kebab_case() {
+        let mut names: Vec<_> = RULES.iter().map(|r| r.name).collect();
+        for name in &names {
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
+            );
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), RULES.len());
+    }
+
+    #[test]
+    fn codes_match_their_target_block() {
+        for rule in RULES {
+            let block = &rule.code[2..3];
+            let expected = match rule.target {
+                Target::Any => "0",
+                Target::Compose => "1",
+                Target::Dockerfile => "2",
+            };
+            assert_eq!(block, expected, "{} is in the wrong block", rule.code);
+        }
+    }
+
+    #[test]
+    fn docs_start_with_code_and_name() {
+        for rule in RULES {
+            let title = format!("# {} {}", rule.code, rule.name);
+            assert_eq!(rule.doc.lines().next(), Some(title.as_str()));
+            assert!(!rule.summary().is_empty());
+        }
+    }
+
+    #[test]
+    fn find_by_code_or_name() {
+        assert_eq!(find("dh101").map(|r| r.name), Some("read-only-rootfs"));
+        assert_eq!(find("read-only-rootfs").map(|r| r.code), Some("DH101"));
+        assert!(find("DH999").is_none());
+    }
+}

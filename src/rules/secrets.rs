@@ -1,0 +1,310 @@
+//! Deciding whether a variable holds a secret, shared by the Compose and Dockerfile rules.
+//!
+//! A name is secret-looking when its last word is a secret word (`POSTGRES_PASSWORD`,
+//! `githubToken`, `SIGNING_KEY`): names that only mention a secret, such as
+//! `PASSWORD_MIN_LENGTH` or `API_KEY_HEADER`, are settings about a secret, not the secret.
+//! A value is a literal unless it is empty, a pure interpolation, a path under `/run/secrets/`
+//! or a boolean. Some values are credentials whatever the name: AWS access key ids, GitHub and
+//! Slack tokens, private key blocks, and passwords in URLs.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::compose::interpolate::references;
+
+/// Words that make a name secret when they end it.
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "passphrase",
+    "secret",
+    "token",
+    "key",
+    "apikey",
+    "credential",
+    "credentials",
+    "auth",
+];
+
+/// Words that, right before a final `key`, describe something that is not a secret.
+const NON_SECRET_KEY_QUALIFIERS: &[&str] = &[
+    "public",
+    "primary",
+    "foreign",
+    "sort",
+    "partition",
+    "cache",
+    "routing",
+    "idempotency",
+];
+
+/// Secret names whose last word is not a secret word.
+const KNOWN_SECRET_NAMES: &[&str] = &[
+    "secret_key_base",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "github_token",
+    "npm_token",
+    "pypi_token",
+    "docker_password",
+    "registry_password",
+    "database_password",
+    "db_pass",
+    "mysql_root_password",
+    "azure_client_secret",
+    "google_application_credentials_json",
+    "slack_webhook_url",
+];
+
+/// Splits a variable name into lowercase words on `_`, `-`, `.` and camelCase boundaries.
+pub fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if matches!(c, '_' | '-' | '.') {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        let starts_word = c.is_uppercase()
+            && i > 0
+            && (chars[i - 1].is_lowercase()
+                || chars[i - 1].is_ascii_digit()
+                || chars.get(i + 1).is_some_and(|n| n.is_lowercase())
+                    && chars[i - 1].is_uppercase());
+        if starts_word && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        current.extend(c.to_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// Whether `name` looks like the name of a variable that holds a secret.
+pub fn is_secret_name(name: &str) -> bool {
+    let words = name_words(name);
+    let Some(last) = words.last() else {
+        return false;
+    };
+    if words.iter().any(|w| w == "public") {
+        return false;
+    }
+    if KNOWN_SECRET_NAMES.contains(&words.join("_").as_str()) {
+        return true;
+    }
+    if !SECRET_WORDS.contains(&last.as_str()) {
+        return false;
+    }
+    if last == "key" && words.len() >= 2 {
+        let before = words[words.len() - 2].as_str();
+        return !NON_SECRET_KEY_QUALIFIERS.contains(&before);
+    }
+    // `PASS` alone is too ambiguous (`BYPASS`, `SKIP_PASS`) unless it follows a user or db word.
+    if last == "pass" {
+        return words.len() >= 2
+            && matches!(
+                words[words.len() - 2].as_str(),
+                "db" | "user" | "admin" | "root" | "smtp" | "mail" | "redis" | "mysql" | "postgres"
+            );
+    }
+    true
+}
+
+/// Whether `value`, assigned to a secret-looking name, is a literal secret.
+///
+/// Interpolations are judged on what they would produce with no variable set: a literal
+/// default (`${PASSWORD:-changeme}`) is a literal, a required or empty reference is not.
+pub fn is_literal_secret_value(value: &str) -> bool {
+    let trimmed = value.trim();
+    if trimmed.is_empty() || trimmed.starts_with("/run/secrets/") {
+        return false;
+    }
+    if matches!(
+        trimmed.to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off"
+    ) {
+        return false;
+    }
+    literal_text(trimmed).is_some_and(|literal| !literal.trim().is_empty())
+}
+
+/// The literal part of `value` once every interpolation is replaced by its default (or removed
+/// when it has none), or `None` when a default is itself under `/run/secrets/`.
+fn literal_text(value: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut last = 0;
+    for reference in references(value) {
+        out.push_str(&value[last..reference.range.start]);
+        last = reference.range.end;
+        if let (Some(":-" | "-"), Some(default)) = (reference.operator, &reference.argument) {
+            if default.starts_with("/run/secrets/") {
+                return None;
+            }
+            out.push_str(&literal_text(default)?);
+        }
+    }
+    out.push_str(&value[last..]);
+    Some(out.replace("$$", "$"))
+}
+
+/// A credential recognised by its format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KnownCredential {
+    /// `AKIA…` / `ASIA…` access key id.
+    AwsAccessKeyId,
+    /// `ghp_…`, `gho_…`, `ghs_…`, `github_pat_…`.
+    GitHubToken,
+    /// `xoxb-…`, `xoxp-…`.
+    SlackToken,
+    /// `-----BEGIN … PRIVATE KEY-----`.
+    PrivateKey,
+    /// `scheme://user:password@host` with a literal password.
+    UrlPassword,
+}
+
+impl KnownCredential {
+    /// A short description for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            KnownCredential::AwsAccessKeyId => "an AWS access key id",
+            KnownCredential::GitHubToken => "a GitHub token",
+            KnownCredential::SlackToken => "a Slack token",
+            KnownCredential::PrivateKey => "a private key",
+            KnownCredential::UrlPassword => "a URL with a password",
+        }
+    }
+}
+
+static TOKEN_FORMATS: LazyLock<[(KnownCredential, Regex); 4]> = LazyLock::new(|| {
+    let build = |pattern: &str| Regex::new(pattern).unwrap_or_else(|e| panic!("{pattern}: {e}"));
+    [
+        (
+            KnownCredential::AwsAccessKeyId,
+            build(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+        ),
+        (
+            KnownCredential::GitHubToken,
+            build(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
+        ),
+        (
+            KnownCredential::SlackToken,
+            build(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+        ),
+        (
+            KnownCredential::PrivateKey,
+            build(r"-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----"),
+        ),
+    ]
+});
+
+static URL_USERINFO: LazyLock<Regex> = LazyLock::new(|| {
+    // scheme://[user]:password@host, where the password has no `@`, `/` or whitespace.
+    Regex::new(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:]*:([^\s/@]+)@").unwrap_or_else(|e| panic!("{e}"))
+});
+
+/// Recognises a credential in `value` by its format, whatever the variable's name.
+pub fn known_credential(value: &str) -> Option<KnownCredential> {
+    for (kind, pattern) in TOKEN_FORMATS.iter() {
+        if pattern.is_match(value) {
+            return Some(*kind);
+        }
+    }
+    for captures in URL_USERINFO.captures_iter(value) {
+        let password = captures.get(1).map_or("", |m| m.as_str());
+        if is_literal_secret_value(password) && !password.starts_with('$') {
+            return Some(KnownCredential::UrlPassword);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_names() {
+        for name in [
+            "POSTGRES_PASSWORD",
+            "githubToken",
+            "SIGNING_KEY",
+            "API_KEY",
+            "apiKey",
+            "SECRET",
+            "JWT_SECRET",
+            "AWS_SECRET_ACCESS_KEY",
+            "SECRET_KEY_BASE",
+            "DB_PASS",
+            "MYSQL_ROOT_PASSWORD",
+            "CLIENT_CREDENTIALS",
+        ] {
+            assert!(is_secret_name(name), "{name} should be a secret name");
+        }
+    }
+
+    #[test]
+    fn names_that_only_mention_a_secret() {
+        for name in [
+            "PASSWORD_MIN_LENGTH",
+            "SEARCH_TOKEN_TTL",
+            "API_KEY_HEADER",
+            "PUBLIC_KEY",
+            "DB_PASSWORD_FILE",
+            "KEYBOARD_LAYOUT",
+            "SMTP_HOST",
+            "CACHE_KEY",
+            "BYPASS",
+            "TOKEN_URL",
+        ] {
+            assert!(!is_secret_name(name), "{name} should not be a secret name");
+        }
+    }
+
+    #[test]
+    fn literal_values() {
+        assert!(is_literal_secret_value("changeme"));
+        assert!(is_literal_secret_value("${ADMIN_PASSWORD:-changeme}"));
+        assert!(is_literal_secret_value("12345"));
+        assert!(!is_literal_secret_value(""));
+        assert!(!is_literal_secret_value("${DB_PASSWORD}"));
+        assert!(!is_literal_secret_value("$DB_PASSWORD"));
+        assert!(!is_literal_secret_value("${DB_PASSWORD:?must be set}"));
+        assert!(!is_literal_secret_value("${SESSION_SECRET:-}"));
+        assert!(!is_literal_secret_value("/run/secrets/db_password"));
+        assert!(!is_literal_secret_value("true"));
+    }
+
+    #[test]
+    fn credentials_by_format() {
+        assert_eq!(
+            known_credential("AKIAABCDEFGHIJKLMNOP"),
+            Some(KnownCredential::AwsAccessKeyId)
+        );
+        assert_eq!(
+            known_credential("postgres://app:s3cret@db/app"),
+            Some(KnownCredential::UrlPassword)
+        );
+        assert_eq!(
+            known_credential("redis://:pw@cache:6379/0"),
+            Some(KnownCredential::UrlPassword)
+        );
+        assert_eq!(
+            known_credential("postgres://app:${DB_PASSWORD}@db/app"),
+            None
+        );
+        assert_eq!(known_credential("https://example.com/a:b@c"), None);
+        assert_eq!(known_credential("X-Api-Key"), None);
+        assert_eq!(
+            known_credential("-----BEGIN RSA PRIVATE KEY-----"),
+            Some(KnownCredential::PrivateKey)
+        );
+    }
+}

@@ -1,0 +1,607 @@
+//! A YAML node tree with exact byte spans, built from `granit-parser` events.
+//!
+//! The tree keeps what a linter and a text-edit fixer need: the span of every key and value,
+//! block or flow style, anchors, tags, and comments. Aliases stay references to their anchored
+//! node and are never expanded, so an alias bomb costs time and memory linear in the input.
+//! Lookups through merge keys (`<<: *base`, `<<: [*a, *b]`) follow YAML's merge semantics: keys
+//! written in the mapping win over merged ones whatever their order, the merge is shallow, and in
+//! a list of sources the earlier source wins. Every lookup keeps a visited set, so merge cycles and
+//! exponentially shared merges stay linear too.
+//!
+//! This module is the only one that talks to `granit-parser`, so the parser can be swapped.
+
+use std::collections::{HashMap, HashSet};
+
+use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
+
+use crate::source::Span;
+
+/// Index of a node in a [`Tree`].
+pub type NodeId = usize;
+
+/// How a scalar was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quoting {
+    /// A plain scalar, which YAML resolves to null, bool, number or string.
+    Plain,
+    /// `'...'`
+    Single,
+    /// `"..."`
+    Double,
+    /// `|` or `>` block scalar.
+    Block,
+}
+
+/// The content of a node.
+#[derive(Clone, Debug)]
+pub enum NodeKind {
+    /// A scalar with its value after escape processing.
+    Scalar {
+        /// Value after YAML escape processing and folding.
+        value: String,
+        /// How the scalar was written.
+        quoting: Quoting,
+    },
+    /// A mapping, with its entries in source order (merge keys included).
+    Mapping {
+        /// `(key, value)` node pairs.
+        entries: Vec<(NodeId, NodeId)>,
+        /// Whether it was written `{...}`.
+        flow: bool,
+    },
+    /// A sequence, with its items in source order.
+    Sequence {
+        /// Item nodes.
+        items: Vec<NodeId>,
+        /// Whether it was written `[...]`.
+        flow: bool,
+    },
+    /// An alias `*name` referring to the node that carries the anchor.
+    Alias {
+        /// The anchored node.
+        target: NodeId,
+    },
+}
+
+/// One node with its source span.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// What the node holds.
+    pub kind: NodeKind,
+    /// The node's bytes: a scalar's text (quotes included), a flow collection's brackets and
+    /// content, a block collection's first to last content byte, or an alias's `*name`.
+    pub span: Span,
+    /// The `&name` token that anchors this node, if any.
+    pub anchor: Option<Span>,
+    /// The tag as written (`!reset`, `!!str`), if any.
+    pub tag: Option<String>,
+}
+
+/// A comment with its span (`#` included, line break excluded).
+#[derive(Clone, Debug)]
+pub struct Comment {
+    /// Text after the `#`.
+    pub text: String,
+    /// The whole comment.
+    pub span: Span,
+}
+
+/// A key found in a mapping, possibly through a merge key.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry {
+    /// The key node.
+    pub key: NodeId,
+    /// The value node, with aliases resolved.
+    pub value: NodeId,
+    /// The value node as written (an alias node when the value is `*name`).
+    pub value_written: NodeId,
+    /// When the key comes from a merge key: the `<<` source node at the merge site in the
+    /// mapping that was looked up (an alias such as `*base`, or an inline mapping).
+    pub merged_from: Option<NodeId>,
+}
+
+/// A parsed YAML stream: one root node per document.
+#[derive(Clone, Debug, Default)]
+pub struct Tree {
+    nodes: Vec<Node>,
+    /// Root node of every document, in order.
+    pub documents: Vec<NodeId>,
+    /// Every comment in the file, in order.
+    pub comments: Vec<Comment>,
+}
+
+/// A YAML syntax error with its position.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct SyntaxError {
+    /// The parser's message.
+    pub message: String,
+    /// Where the parser stopped.
+    pub span: Span,
+}
+
+/// The key of YAML's merge feature.
+pub const MERGE_KEY: &str = "<<";
+
+/// A frame of the tree builder's stack: a collection whose children are still arriving.
+struct Open {
+    node: NodeId,
+    /// A mapping key waiting for its value.
+    pending_key: Option<NodeId>,
+}
+
+impl Tree {
+    /// Parses `text` (a BOM at the start is allowed) into a tree.
+    pub fn parse(text: &str) -> Result<Tree, SyntaxError> {
+        let options = granit_parser::options! { emit_anchor_events: true };
+        let mut tree = Tree::default();
+        let mut stack: Vec<Open> = Vec::new();
+        let mut anchors: HashMap<usize, NodeId> = HashMap::new();
+        let mut last_node: Option<NodeId> = None;
+
+        for item in Parser::new_from_str_with_options(text, options) {
+            let (event, span) = item.map_err(|error| {
+                let offset = error.marker().byte_offset().unwrap_or(text.len());
+                SyntaxError {
+                    message: error.kind().to_string(),
+                    span: Span::empty(offset.min(text.len())),
+                }
+            })?;
+            let start = span.start.byte_offset().unwrap_or(0);
+            let end = span.end.byte_offset().unwrap_or(start);
+            let span_bytes = Span::new(start, end);
+            let tag = span
+                .tag_span()
+                .and_then(|t| t.slice(text))
+                .map(str::to_owned);
+            let new_node = match event {
+                Event::Comment(comment, _) => {
+                    tree.comments.push(Comment {
+                        text: comment.into_owned(),
+                        span: span_bytes,
+                    });
+                    continue;
+                }
+                Event::Anchor(id, _) => {
+                    if let Some(node) = last_node {
+                        tree.nodes[node].anchor = Some(span_bytes);
+                        anchors.insert(id, node);
+                    }
+                    continue;
+                }
+                Event::Scalar(value, style, anchor, _) => {
+                    let quoting = match style {
+                        ScalarStyle::Plain => Quoting::Plain,
+                        ScalarStyle::SingleQuoted => Quoting::Single,
+                        ScalarStyle::DoubleQuoted => Quoting::Double,
+                        _ => Quoting::Block,
+                    };
+                    let id = tree.push(Node {
+                        kind: NodeKind::Scalar {
+                            value: value.into_owned(),
+                            quoting,
+                        },
+                        span: span_bytes,
+                        anchor: None,
+                        tag,
+                    });
+                    if anchor != 0 {
+                        anchors.insert(anchor, id);
+                    }
+                    id
+                }
+                Event::Alias(id) => {
+                    // The parser only emits aliases whose anchor it has seen.
+                    let Some(&target) = anchors.get(&id) else {
+                        continue;
+                    };
+                    tree.push(Node {
+                        kind: NodeKind::Alias { target },
+                        span: span_bytes,
+                        anchor: None,
+                        tag: None,
+                    })
+                }
+                Event::MappingStart(style, anchor, _) | Event::SequenceStart(style, anchor, _) => {
+                    let flow = style == StructureStyle::Flow;
+                    let kind = if matches!(event, Event::MappingStart(..)) {
+                        NodeKind::Mapping {
+                            entries: Vec::new(),
+                            flow,
+                        }
+                    } else {
+                        NodeKind::Sequence {
+                            items: Vec::new(),
+                            flow,
+                        }
+                    };
+                    let id = tree.push(Node {
+                        kind,
+                        span: span_bytes,
+                        anchor: None,
+                        tag,
+                    });
+                    if anchor != 0 {
+                        anchors.insert(anchor, id);
+                    }
+                    tree.attach(&mut stack, id);
+                    stack.push(Open {
+                        node: id,
+                        pending_key: None,
+                    });
+                    last_node = Some(id);
+                    continue;
+                }
+                Event::MappingEnd | Event::SequenceEnd => {
+                    if let Some(open) = stack.pop() {
+                        let node = &mut tree.nodes[open.node];
+                        let flow = matches!(
+                            node.kind,
+                            NodeKind::Mapping { flow: true, .. }
+                                | NodeKind::Sequence { flow: true, .. }
+                        );
+                        // A flow collection ends at its closing bracket; a block collection ends
+                        // at its last child, which the loop below sets when children arrive.
+                        if flow {
+                            node.span = Span::new(node.span.start, end);
+                            let closed = node.span;
+                            tree.grow(&stack, closed);
+                        }
+                        if stack.is_empty() {
+                            tree.documents.push(open.node);
+                        }
+                    }
+                    continue;
+                }
+                Event::DocumentStart(..) | Event::DocumentEnd => {
+                    stack.clear();
+                    continue;
+                }
+                Event::StreamStart | Event::StreamEnd => continue,
+                _ => continue,
+            };
+            last_node = Some(new_node);
+            if stack.is_empty() {
+                tree.documents.push(new_node);
+            } else {
+                tree.attach(&mut stack, new_node);
+            }
+        }
+        Ok(tree)
+    }
+
+    fn push(&mut self, node: Node) -> NodeId {
+        self.nodes.push(node);
+        self.nodes.len() - 1
+    }
+
+    /// Adds `child` to the innermost open collection and extends block collections to cover it.
+    fn attach(&mut self, stack: &mut [Open], child: NodeId) {
+        let child_span = self.nodes[child].span;
+        let depth = stack.len();
+        let Some(open) = stack.last_mut() else { return };
+        let parent = open.node;
+        match &mut self.nodes[parent].kind {
+            NodeKind::Mapping { entries, .. } => match open.pending_key.take() {
+                Some(key) => entries.push((key, child)),
+                None => open.pending_key = Some(child),
+            },
+            NodeKind::Sequence { items, .. } => items.push(child),
+            _ => {}
+        }
+        self.grow(&stack[..depth], child_span);
+    }
+
+    /// Extends the innermost block collections on `stack` so they end at `child_span`'s end.
+    /// Flow collections get their final span from the closing bracket instead.
+    fn grow(&mut self, stack: &[Open], child_span: Span) {
+        for frame in stack.iter().rev() {
+            let node = &mut self.nodes[frame.node];
+            let is_flow = matches!(
+                node.kind,
+                NodeKind::Mapping { flow: true, .. } | NodeKind::Sequence { flow: true, .. }
+            );
+            if is_flow {
+                break;
+            }
+            if node.span.is_empty() && node.span.start > child_span.start {
+                node.span.start = child_span.start;
+            }
+            if child_span.end > node.span.end {
+                node.span.end = child_span.end;
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// The node with id `id`.
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id]
+    }
+
+    /// Follows an alias to the node it refers to; any other node is returned as is.
+    pub fn resolve(&self, id: NodeId) -> NodeId {
+        match self.nodes[id].kind {
+            NodeKind::Alias { target } => target,
+            _ => id,
+        }
+    }
+
+    /// The scalar value of `id` (aliases resolved), or `None` for a collection.
+    pub fn scalar(&self, id: NodeId) -> Option<&str> {
+        match &self.nodes[self.resolve(id)].kind {
+            NodeKind::Scalar { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Whether `id` is a null: `~`, `null` or nothing at all, written plain.
+    pub fn is_null(&self, id: NodeId) -> bool {
+        match &self.nodes[self.resolve(id)].kind {
+            NodeKind::Scalar {
+                value,
+                quoting: Quoting::Plain,
+            } => {
+                matches!(value.as_str(), "" | "~" | "null" | "Null" | "NULL")
+            }
+            _ => false,
+        }
+    }
+
+    /// The entries of a mapping as written (merge keys included, aliases not resolved), or an
+    /// empty slice for any other node.
+    pub fn entries(&self, id: NodeId) -> &[(NodeId, NodeId)] {
+        match &self.nodes[self.resolve(id)].kind {
+            NodeKind::Mapping { entries, .. } => entries,
+            _ => &[],
+        }
+    }
+
+    /// The items of a sequence (not resolved), or an empty slice for any other node.
+    pub fn items(&self, id: NodeId) -> &[NodeId] {
+        match &self.nodes[self.resolve(id)].kind {
+            NodeKind::Sequence { items, .. } => items,
+            _ => &[],
+        }
+    }
+
+    /// Whether `id` (aliases resolved) is a mapping.
+    pub fn is_mapping(&self, id: NodeId) -> bool {
+        matches!(self.nodes[self.resolve(id)].kind, NodeKind::Mapping { .. })
+    }
+
+    /// Whether `id` (aliases resolved) is a sequence.
+    pub fn is_sequence(&self, id: NodeId) -> bool {
+        matches!(self.nodes[self.resolve(id)].kind, NodeKind::Sequence { .. })
+    }
+
+    /// Whether the key node `key` is the merge key `<<` (plain, untagged).
+    pub fn is_merge_key(&self, key: NodeId) -> bool {
+        let node = &self.nodes[key];
+        matches!(&node.kind, NodeKind::Scalar { value, quoting: Quoting::Plain } if value == MERGE_KEY)
+            && node.tag.is_none()
+    }
+
+    /// Looks `key` up in mapping `map` with merge-key semantics.
+    ///
+    /// A key written in `map` wins over merged ones; when it is written twice the last one wins,
+    /// as most YAML loaders do (duplicates are reported separately). Merge sources are searched
+    /// in order, depth first, and each mapping is visited at most once.
+    pub fn get(&self, map: NodeId, key: &str) -> Option<Entry> {
+        let mut visited = HashSet::new();
+        self.get_inner(self.resolve(map), key, &mut visited)
+    }
+
+    fn get_inner(&self, map: NodeId, key: &str, visited: &mut HashSet<NodeId>) -> Option<Entry> {
+        if !visited.insert(map) {
+            return None;
+        }
+        let entries = self.entries(map);
+        let own = entries.iter().rev().find(|(k, _)| {
+            !self.is_merge_key(*k) && self.scalar(*k).is_some_and(|name| name == key)
+        });
+        if let Some(&(k, v)) = own {
+            return Some(Entry {
+                key: k,
+                value: self.resolve(v),
+                value_written: v,
+                merged_from: None,
+            });
+        }
+        for (source, mapping) in self.merge_sources(map) {
+            if let Some(mut found) = self.get_inner(mapping, key, visited) {
+                found.merged_from = Some(source);
+                return Some(found);
+            }
+        }
+        None
+    }
+
+    /// The mappings merged into `map` by its `<<` keys, in priority order, each with the source
+    /// node written at the merge site.
+    pub fn merge_sources(&self, map: NodeId) -> Vec<(NodeId, NodeId)> {
+        let mut sources = Vec::new();
+        for &(k, v) in self.entries(map) {
+            if !self.is_merge_key(k) {
+                continue;
+            }
+            let target = self.resolve(v);
+            match &self.nodes[target].kind {
+                NodeKind::Mapping { .. } => sources.push((v, target)),
+                NodeKind::Sequence { items, .. } => {
+                    for &item in items {
+                        if self.is_mapping(item) {
+                            sources.push((item, self.resolve(item)));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        sources
+    }
+
+    /// Every key of mapping `map` after merging, each with the entry that supplies it, in the
+    /// order they are first seen (own keys first).
+    pub fn effective_entries(&self, map: NodeId) -> Vec<(String, Entry)> {
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut out = Vec::new();
+        let mut visited = HashSet::new();
+        self.collect_entries(self.resolve(map), None, &mut seen, &mut visited, &mut out);
+        out
+    }
+
+    fn collect_entries(
+        &self,
+        map: NodeId,
+        merged_from: Option<NodeId>,
+        seen: &mut HashSet<String>,
+        visited: &mut HashSet<NodeId>,
+        out: &mut Vec<(String, Entry)>,
+    ) {
+        if !visited.insert(map) {
+            return;
+        }
+        // Own keys first, last duplicate winning, then merge sources in priority order.
+        for &(k, v) in self.entries(map).iter().rev() {
+            if self.is_merge_key(k) {
+                continue;
+            }
+            let Some(name) = self.scalar(k) else { continue };
+            if seen.insert(name.to_owned()) {
+                let entry = Entry {
+                    key: k,
+                    value: self.resolve(v),
+                    value_written: v,
+                    merged_from,
+                };
+                out.push((name.to_owned(), entry));
+            }
+        }
+        for (source, mapping) in self.merge_sources(map) {
+            self.collect_entries(mapping, merged_from.or(Some(source)), seen, visited, out);
+        }
+    }
+
+    /// Keys written more than once in mapping `map`: `(first, duplicate)` key node pairs.
+    pub fn duplicate_keys(&self, map: NodeId) -> Vec<(NodeId, NodeId)> {
+        let mut first: HashMap<&str, NodeId> = HashMap::new();
+        let mut duplicates = Vec::new();
+        for &(k, _) in self.entries(map) {
+            // Only scalar keys are compared; complex keys are rare and never valid in Compose.
+            let Some(name) = self.scalar(k) else { continue };
+            match first.get(name) {
+                Some(&earlier) => duplicates.push((earlier, k)),
+                None => {
+                    first.insert(name, k);
+                }
+            }
+        }
+        duplicates
+    }
+
+    /// Number of nodes, for tests and limits.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether the stream holds no node.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slice<'a>(text: &'a str, tree: &Tree, id: NodeId) -> &'a str {
+        let span = tree.node(id).span;
+        &text[span.start..span.end]
+    }
+
+    #[test]
+    fn spans_of_keys_and_values() {
+        let text = "services:\n  web:\n    image: \"nginx:1.27\"  # pinned\n    ports: [80]\n";
+        let tree = Tree::parse(text).unwrap();
+        let root = tree.documents[0];
+        let services = tree.get(root, "services").unwrap();
+        let web = tree.get(services.value, "web").unwrap();
+        let image = tree.get(web.value, "image").unwrap();
+        assert_eq!(slice(text, &tree, image.key), "image");
+        assert_eq!(slice(text, &tree, image.value), "\"nginx:1.27\"");
+        assert_eq!(
+            slice(text, &tree, web.value),
+            "image: \"nginx:1.27\"  # pinned\n    ports: [80]"
+        );
+        let ports = tree.get(web.value, "ports").unwrap();
+        assert_eq!(slice(text, &tree, ports.value), "[80]");
+        assert_eq!(tree.comments.len(), 1);
+    }
+
+    #[test]
+    fn own_key_wins_over_merge_whatever_the_order() {
+        let text = "a: &a {x: 1, y: 1}\nb: &b {x: 2, z: 2}\nm:\n  x: 0\n  <<: [*a, *b]\n";
+        let tree = Tree::parse(text).unwrap();
+        let m = tree.get(tree.documents[0], "m").unwrap().value;
+        assert_eq!(tree.scalar(tree.get(m, "x").unwrap().value), Some("0"));
+        let y = tree.get(m, "y").unwrap();
+        assert_eq!(tree.scalar(y.value), Some("1"));
+        assert_eq!(slice(text, &tree, y.merged_from.unwrap()), "*a");
+        // The earlier source in the list wins.
+        let z = tree.get(m, "z").unwrap();
+        assert_eq!(tree.scalar(z.value), Some("2"));
+        assert_eq!(slice(text, &tree, z.merged_from.unwrap()), "*b");
+    }
+
+    #[test]
+    fn earlier_merge_source_wins() {
+        let text = "a: &a {x: 1}\nb: &b {x: 2}\nm:\n  <<: [*a, *b]\n";
+        let tree = Tree::parse(text).unwrap();
+        let m = tree.get(tree.documents[0], "m").unwrap().value;
+        assert_eq!(tree.scalar(tree.get(m, "x").unwrap().value), Some("1"));
+    }
+
+    #[test]
+    fn merge_bomb_lookup_is_linear() {
+        let mut text = String::from("l0: &l0 {a: 1}\n");
+        for level in 1..40 {
+            let refs = vec![format!("*l{}", level - 1); 10].join(", ");
+            text.push_str(&format!("l{level}: &l{level} {{<<: [{refs}]}}\n"));
+        }
+        text.push_str("m:\n  <<: *l39\n");
+        let tree = Tree::parse(&text).unwrap();
+        let m = tree.get(tree.documents[0], "m").unwrap().value;
+        assert!(tree.get(m, "missing").is_none());
+        assert_eq!(tree.effective_entries(m).len(), 1);
+    }
+
+    #[test]
+    fn duplicate_keys_are_listed() {
+        let text = "a: 1\nb: 2\na: 3\n";
+        let tree = Tree::parse(text).unwrap();
+        let duplicates = tree.duplicate_keys(tree.documents[0]);
+        assert_eq!(duplicates.len(), 1);
+        assert_eq!(tree.node(duplicates[0].1).span.start, 10);
+        assert_eq!(
+            tree.scalar(tree.get(tree.documents[0], "a").unwrap().value),
+            Some("3")
+        );
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let error = Tree::parse("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(error.span.start > 0);
+    }
+
+    #[test]
+    fn empty_value_is_null() {
+        let tree = Tree::parse("a:\nb: ~\nc: ''\n").unwrap();
+        let root = tree.documents[0];
+        assert!(tree.is_null(tree.get(root, "a").unwrap().value));
+        assert!(tree.is_null(tree.get(root, "b").unwrap().value));
+        assert!(!tree.is_null(tree.get(root, "c").unwrap().value));
+    }
+}
