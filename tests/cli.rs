@@ -1,5 +1,8 @@
 //! The command-line contract: exit codes, output formats, discovery and error handling.
 
+// Tests unwrap freely and print skip notices to stderr.
+#![allow(clippy::unwrap_used, clippy::print_stderr)]
+
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Stdio};

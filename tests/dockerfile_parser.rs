@@ -7,11 +7,14 @@
 //! - `peers/buildkit-parser-negative/<case>/Dockerfile`: files BuildKit's parser rejects.
 //! - `dockerfile/*`: real Dockerfiles, which must all parse unless listed in [`KNOWN_INVALID`].
 
+// Tests unwrap freely and print skip notices to stderr.
+#![allow(clippy::unwrap_used, clippy::print_stderr)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use dhlint::dockerfile::{self, Arguments, Dockerfile, Instruction};
-use dhlint::source::Span;
+use dhlint::source::{LineIndex, Span};
 
 /// Real Dockerfiles of the corpus that `docker build` rejects, with the reason.
 const KNOWN_INVALID: &[(&str, &str)] = &[(
@@ -19,26 +22,33 @@ const KNOWN_INVALID: &[(&str, &str)] = &[(
     "a parser test file with a lone CMD and no FROM",
 )];
 
-fn corpus(part: &str) -> Option<PathBuf> {
-    let Some(root) = std::env::var_os("DHLINT_CORPUS") else {
-        println!("skipped the {part} corpus test: DHLINT_CORPUS is not set");
-        return None;
-    };
+/// Returns the corpus folder `part`, or the reason it is not available.
+fn corpus(part: &str) -> Result<PathBuf, String> {
+    let root = std::env::var_os("DHLINT_CORPUS").ok_or("DHLINT_CORPUS is not set")?;
     let path = Path::new(&root).join(part);
     if !path.is_dir() {
-        println!(
-            "skipped the {part} corpus test: {} is not a directory",
-            path.display()
-        );
-        return None;
+        return Err(format!("{} is not a directory", path.display()));
     }
-    Some(path)
+    Ok(path)
+}
+
+/// Returns the corpus folder `part`, or prints why the test is skipped and returns.
+macro_rules! corpus_or_skip {
+    ($part:expr) => {
+        match corpus($part) {
+            Ok(path) => path,
+            Err(reason) => {
+                println!("skipped the {} corpus test: {reason}", $part);
+                return;
+            }
+        }
+    };
 }
 
 fn entries(dir: &Path) -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
+    let listing = fs::read_dir(dir).expect("corpus folder is readable");
+    let mut paths: Vec<PathBuf> = listing
+        .map(|entry| entry.expect("corpus entry is readable").path())
         .collect();
     paths.sort();
     paths
@@ -73,13 +83,13 @@ fn split_on_space(s: &str) -> Vec<String> {
     if s.is_empty() {
         return Vec::new();
     }
-    s.split(|c| matches!(c, ' ' | '\t' | '\u{b}' | '\u{c}' | '\r'))
+    s.split([' ', '\t', '\u{b}', '\u{c}', '\r'])
         .filter(|part| !part.is_empty())
         .map(str::to_string)
         .collect()
 }
 
-/// The values BuildKit's parse tree holds after the keyword, rebuilt from our model.
+/// Rebuilds from our model the values that BuildKit's parse tree contains after the keyword.
 fn node_values(instruction: &Instruction) -> Vec<String> {
     let exec = |words: &[dockerfile::Word]| words.iter().map(|w| w.text.clone()).collect();
     let text = match &instruction.args {
@@ -125,7 +135,7 @@ fn node_values(instruction: &Instruction) -> Vec<String> {
     }
 }
 
-/// One instruction in the format of BuildKit's `Node.Dump`.
+/// Formats one instruction as BuildKit's `Node.Dump` does.
 fn dump(instruction: &Instruction) -> String {
     let mut out = instruction.keyword.to_lowercase();
     if !instruction.flags.is_empty() {
@@ -151,7 +161,7 @@ fn dump(instruction: &Instruction) -> String {
 }
 
 /// Checks that every span is inside `text`, that spans on one line slice to what the model
-/// says they contain, and that instructions do not overlap.
+/// stores for them, and that instructions do not overlap.
 fn check_spans(name: &str, text: &str, dockerfile: &Dockerfile) {
     let slice = |span: Span| -> &str {
         text.get(span.start..span.end)
@@ -188,16 +198,16 @@ fn check_spans(name: &str, text: &str, dockerfile: &Dockerfile) {
                 assert_eq!(slice(word.span), word.raw, "{name}: word span");
             }
         }
-        if let Arguments::Shell(args) = &instruction.args {
-            if one_line(args.span()) {
-                assert_eq!(slice(args.span()), args.as_str(), "{name}: argument span");
-            }
+        if let Arguments::Shell(args) = &instruction.args
+            && one_line(args.span())
+        {
+            assert_eq!(slice(args.span()), args.as_str(), "{name}: argument span");
         }
         for pair in instruction.key_values() {
-            if let (Some(span), Some(raw)) = (pair.value_span, &pair.raw_value) {
-                if one_line(span) {
-                    assert_eq!(slice(span), raw, "{name}: value span");
-                }
+            if let (Some(span), Some(raw)) = (pair.value_span, &pair.raw_value)
+                && one_line(span)
+            {
+                assert_eq!(slice(span), raw, "{name}: value span");
             }
         }
         for heredoc in &instruction.heredocs {
@@ -230,9 +240,7 @@ fn dump_all(dockerfile: &Dockerfile) -> Vec<String> {
 
 #[test]
 fn buildkit_parser_cases_match() {
-    let Some(dir) = corpus("peers/buildkit-parser") else {
-        return;
-    };
+    let dir = corpus_or_skip!("peers/buildkit-parser");
     let mut cases = 0;
     let mut failures = Vec::new();
     for case in entries(&dir).into_iter().filter(|path| path.is_dir()) {
@@ -278,9 +286,7 @@ fn buildkit_parser_cases_match() {
 
 #[test]
 fn buildkit_negative_cases_rejected() {
-    let Some(dir) = corpus("peers/buildkit-parser-negative") else {
-        return;
-    };
+    let dir = corpus_or_skip!("peers/buildkit-parser-negative");
     let mut cases = 0;
     for case in entries(&dir).into_iter().filter(|path| path.is_dir()) {
         cases += 1;
@@ -303,9 +309,7 @@ fn buildkit_negative_cases_rejected() {
 
 #[test]
 fn real_dockerfiles_parse() {
-    let Some(dir) = corpus("dockerfile") else {
-        return;
-    };
+    let dir = corpus_or_skip!("dockerfile");
     let mut parsed = 0;
     let mut failures = Vec::new();
     let files: Vec<PathBuf> = entries(&dir)
@@ -331,4 +335,227 @@ fn real_dockerfiles_parse() {
     println!("real Dockerfiles: {parsed} of {} parsed", files.len());
     assert!(!files.is_empty(), "no files found in {}", dir.display());
     assert!(failures.is_empty(), "failures:\n{}", failures.join("\n"));
+}
+
+/// Parses `fixtures/dockerfile-parser/<name>` and checks its spans.
+fn fixture(name: &str) -> (String, Dockerfile) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/dockerfile-parser")
+        .join(name);
+    let text = fs::read_to_string(&path).expect("fixture is readable");
+    let dockerfile = dockerfile::parse(&text)
+        .unwrap_or_else(|error| panic!("{name}: {error} at {:?}", error.span));
+    check_spans(name, &text, &dockerfile);
+    (text, dockerfile)
+}
+
+fn line(text: &str, offset: usize) -> usize {
+    LineIndex::new(text).position(text, offset).line
+}
+
+fn keywords(dockerfile: &Dockerfile) -> Vec<&str> {
+    dockerfile
+        .instructions
+        .iter()
+        .map(|instruction| instruction.keyword.as_str())
+        .collect()
+}
+
+#[test]
+fn user_set_only_in_earlier_stages() {
+    let (text, dockerfile) = fixture("user-earlier-stage-only.Dockerfile");
+    let stages = dockerfile.stages();
+    assert_eq!(stages.len(), 3);
+    let last = &stages[2];
+    assert_eq!(last.name.as_ref().unwrap().text, "final");
+    assert_eq!(last.parent, None);
+    assert_eq!(
+        line(&text, dockerfile.instructions[last.from].span.start),
+        13
+    );
+    let user = dockerfile.effective_user(2).unwrap();
+    assert_eq!(user.raw, "65532:65532");
+    assert_eq!(line(&text, user.span.start), 15);
+    let earlier: Vec<_> = (0..2)
+        .map(|stage| dockerfile.effective_user(stage).unwrap())
+        .map(|user| (user.raw, line(&text, user.span.start)))
+        .collect();
+    assert_eq!(earlier, [("root".to_string(), 3), ("root".to_string(), 9)]);
+}
+
+#[test]
+fn user_of_first_stage_not_inherited() {
+    let (text, dockerfile) = fixture("user-only-in-first-stage.Dockerfile");
+    let stages = dockerfile.stages();
+    assert_eq!(stages.len(), 2);
+    assert_eq!(
+        line(&text, dockerfile.instructions[stages[1].from].span.start),
+        7
+    );
+    assert_eq!(stages[1].parent, None);
+    assert_eq!(dockerfile.effective_user(1), None);
+    let first = dockerfile.effective_user(0).unwrap();
+    assert_eq!(
+        (first.raw.as_str(), line(&text, first.span.start)),
+        ("nobody", 5)
+    );
+}
+
+#[test]
+fn user_forms_kept_as_written() {
+    let (_, dockerfile) = fixture("user-uid-gid-forms.Dockerfile");
+    let expected = [
+        ("uid-gid", "0:0", Some("0:0")),
+        ("name-group", "root:root", Some("root:root")),
+        ("uid", "0", Some("0")),
+        ("name-gid", "root:0", Some("root:0")),
+        ("uid-group", "0:root", Some("0:root")),
+        ("openshift", "10001:0", Some("10001:0")),
+        ("named", "svc:svc", Some("svc:svc")),
+        ("upper-case", "ROOT", Some("ROOT")),
+        ("default-expansion", "${APP_UID:-0}:0", Some("0:0")),
+        ("redeclared-arg", "$UID", Some("0")),
+        ("undeclared-arg", "$UID", None),
+    ];
+    let stages = dockerfile.stages();
+    assert_eq!(stages.len(), expected.len());
+    for (stage, (name, raw, resolved)) in stages.iter().zip(expected) {
+        assert_eq!(stage.name.as_ref().unwrap().text, name);
+        let user = dockerfile.effective_user(stage.index).unwrap();
+        assert_eq!(user.raw, raw, "{name}");
+        assert_eq!(user.resolved.as_deref(), resolved, "{name}");
+    }
+}
+
+#[test]
+fn heredoc_bodies_are_data() {
+    let (text, dockerfile) = fixture("heredoc-body.Dockerfile");
+    assert_eq!(
+        keywords(&dockerfile),
+        ["FROM", "RUN", "COPY", "COPY", "RUN", "USER", "RUN"]
+    );
+    assert_eq!(dockerfile.stages().len(), 1);
+    let notes = &dockerfile.instructions[2].heredocs[0];
+    assert_eq!(
+        notes.body,
+        "Never run this image with\nUSER root\nFROM scratch images are not supported.\n"
+    );
+    assert_eq!(line(&text, notes.span.end), 8);
+    let settings = &dockerfile.instructions[3];
+    assert_eq!(line(&text, settings.span.start), 10);
+    let heredoc = &settings.heredocs[0];
+    assert!(heredoc.strip_tabs);
+    assert!(heredoc.quoted);
+    assert_eq!(heredoc.body, "port = 9000\nbanner = ${NOT_EXPANDED}\n");
+    assert_eq!(line(&text, settings.span.end), 13);
+    let user = dockerfile.effective_user(0).unwrap();
+    assert_eq!(
+        (user.raw.as_str(), line(&text, user.span.start)),
+        ("svc", 18)
+    );
+    let last = dockerfile.instructions.last().unwrap();
+    assert!(!text.ends_with('\n'));
+    assert_eq!(last.span.end, text.len());
+    assert_eq!(last.heredocs[0].body, "echo \"running as $(id -un)\"\n");
+}
+
+#[test]
+fn heredoc_counts_body_lines() {
+    let (text, dockerfile) = fixture("heredoc-then-root.Dockerfile");
+    let user = dockerfile.effective_user(0).unwrap();
+    assert_eq!(
+        (user.raw.as_str(), line(&text, user.span.start)),
+        ("root", 5)
+    );
+}
+
+#[test]
+fn comment_lines_inside_continuation() {
+    let (text, dockerfile) = fixture("continuation-comments.Dockerfile");
+    assert_eq!(
+        keywords(&dockerfile),
+        ["FROM", "RUN", "USER", "HEALTHCHECK", "CMD"]
+    );
+    let run = &dockerfile.instructions[1];
+    let args = run.args.shell().unwrap().as_str();
+    assert!(!args.contains("USER root"), "{args}");
+    assert!(args.ends_with("&& rm -rf /var/lib/apt/lists/*"), "{args}");
+    assert_eq!(
+        (line(&text, run.span.start), line(&text, run.span.end)),
+        (2, 7)
+    );
+    let user = dockerfile.effective_user(0).unwrap();
+    assert_eq!(
+        (user.raw.as_str(), line(&text, user.span.start)),
+        ("svc", 9)
+    );
+    assert!(dockerfile.warnings.is_empty());
+}
+
+#[test]
+fn empty_line_continues_instruction() {
+    let (text, dockerfile) = fixture("dangling-continuation.Dockerfile");
+    assert_eq!(keywords(&dockerfile), ["FROM", "RUN", "RUN", "CMD"]);
+    let run = &dockerfile.instructions[2];
+    assert!(
+        run.args
+            .shell()
+            .unwrap()
+            .as_str()
+            .ends_with("wget USER svc")
+    );
+    assert_eq!(
+        (line(&text, run.span.start), line(&text, run.span.end)),
+        (3, 6)
+    );
+    assert_eq!(dockerfile.effective_user(0), None);
+    assert_eq!(dockerfile.warnings.len(), 1);
+    let warning = &dockerfile.warnings[0];
+    assert_eq!(line(&text, warning.span.start), 5);
+    assert!(
+        warning.message.ends_with("starts on line 3"),
+        "{}",
+        warning.message
+    );
+}
+
+#[test]
+fn crlf_line_numbers_and_values() {
+    let (text, dockerfile) = fixture("crlf.Dockerfile");
+    assert!(text.contains("\r\n"));
+    assert_eq!(
+        keywords(&dockerfile),
+        ["FROM", "RUN", "USER", "RUN", "USER", "ENTRYPOINT"]
+    );
+
+    let users: Vec<_> = dockerfile
+        .instructions
+        .iter()
+        .filter(|instruction| instruction.is("USER"))
+        .map(|user| {
+            (
+                user.args.shell().unwrap().as_str(),
+                line(&text, user.span.start),
+            )
+        })
+        .collect();
+    assert_eq!(users, [("worker", 4), ("root", 7)]);
+
+    let run = &dockerfile.instructions[1];
+    assert_eq!(
+        run.args.shell().unwrap().as_str(),
+        "apk add --no-cache dumb-init     && adduser -D -u 10001 worker"
+    );
+    assert_eq!(
+        (line(&text, run.span.start), line(&text, run.span.end)),
+        (2, 3)
+    );
+    assert_eq!(
+        dockerfile.effective_user(0).unwrap().resolved.as_deref(),
+        Some("root")
+    );
+
+    let entrypoint = dockerfile.instructions[5].words();
+    let elements: Vec<_> = entrypoint.iter().map(|word| word.text.as_str()).collect();
+    assert_eq!(elements, ["/usr/bin/dumb-init", "--"]);
 }

@@ -5,6 +5,9 @@
 //! A case named `ok-*` must produce no finding of its code; any other case must produce at
 //! least one, so a snapshot can never silently accept "no findings".
 
+// Tests unwrap freely and print skip notices to stderr.
+#![allow(clippy::unwrap_used, clippy::print_stderr)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -5,7 +5,7 @@
 
 use super::model::{Dockerfile, Instruction, ParseError};
 
-/// The instruction keywords BuildKit knows.
+/// The instruction keywords BuildKit accepts.
 pub const KEYWORDS: [&str; 18] = [
     "ADD",
     "ARG",
@@ -28,6 +28,9 @@ pub const KEYWORDS: [&str; 18] = [
 ];
 
 /// Returns the first instruction-level error of `dockerfile`, in file order.
+///
+/// TODO: also reject flags an instruction does not take (`COPY --bogus`) and wrong argument
+/// counts (`COPY` without a destination, `USER a b`), as BuildKit does.
 pub(crate) fn check(dockerfile: &Dockerfile) -> Result<(), ParseError> {
     let mut seen_from = false;
     for instruction in &dockerfile.instructions {
@@ -65,13 +68,15 @@ fn check_from(instruction: &Instruction) -> Result<(), ParseError> {
     let message = match words.as_slice() {
         [_] => return Ok(()),
         [_, as_word, _] if as_word.text.eq_ignore_ascii_case("as") => return Ok(()),
-        [] => "FROM has no image; write `FROM image` or `FROM image AS name`".to_string(),
+        [] => {
+            "FROM is missing the image (expected `FROM image` or `FROM image AS name`)".to_string()
+        }
         [_, other, _] => format!(
-            "FROM expects `AS` before the stage name, found `{}`",
+            "FROM has `{}` where `AS` is expected before the stage name",
             other.raw
         ),
         _ => format!(
-            "FROM takes an image and an optional `AS name`, found {} words",
+            "FROM has {} arguments (expected `FROM image` or `FROM image AS name`)",
             words.len()
         ),
     };
@@ -81,12 +86,12 @@ fn check_from(instruction: &Instruction) -> Result<(), ParseError> {
 fn check_onbuild(instruction: &Instruction) -> Result<(), ParseError> {
     let Some(trigger) = &instruction.trigger else {
         return Err(ParseError::new(
-            "ONBUILD has no instruction; write the instruction to run in child images after it",
+            "ONBUILD is missing its instruction (expected e.g. `ONBUILD RUN make`)",
             instruction.span,
         ));
     };
     let message = match trigger.keyword.as_str() {
-        "ONBUILD" => "ONBUILD ONBUILD is not allowed; chained ONBUILD triggers are rejected",
+        "ONBUILD" => "ONBUILD ONBUILD is not allowed",
         "FROM" => "FROM is not allowed as an ONBUILD trigger",
         "MAINTAINER" => "MAINTAINER is not allowed as an ONBUILD trigger",
         _ => return Ok(()),
@@ -99,13 +104,13 @@ fn check_names(instruction: &Instruction) -> Result<(), ParseError> {
     let pairs = instruction.key_values();
     if pairs.is_empty() {
         return Err(ParseError::new(
-            format!("{keyword} has no arguments; write at least one `name=value`"),
+            format!("{keyword} has no arguments (expected `name=value`)"),
             instruction.span,
         ));
     }
     match pairs.iter().find(|pair| pair.key.is_empty()) {
         Some(pair) => Err(ParseError::new(
-            format!("{keyword} has an empty name before `=`; write `name=value`"),
+            format!("{keyword} has an empty name (expected `name=value`)"),
             pair.value_span
                 .map_or(pair.key_span, |value| pair.key_span.cover(value)),
         )),

@@ -12,9 +12,11 @@ const MAX_DEPTH: usize = 16;
 /// for arguments of `USER`, `WORKDIR`, `ENV` or `FROM`.
 ///
 /// Single-quoted text is not expanded, and `\$` (or `` `$ `` with `# escape=`` ` ``) gives a
-/// literal `$`. Returns `None` when a variable that the result needs has no value (`lookup`
-/// returns `None`), when the text has a syntax error BuildKit rejects (`${}`, an open quote
-/// or brace), or when it uses the pattern forms `${VAR#p}`, `${VAR%p}` or `${VAR/p/r}`.
+/// literal `$`.
+///
+/// Returns `None` when a variable that the result needs has no value (`lookup` returns
+/// `None`). It also returns `None` for syntax BuildKit rejects (`${}`, an open quote or brace)
+/// and for the pattern forms `${VAR#p}`, `${VAR%p}` and `${VAR/p/r}`.
 pub fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<String>, escape: char) -> Option<String> {
     let mut expander = Expander {
         chars: text.chars().peekable(),
@@ -24,7 +26,7 @@ pub fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<String>, escape: char)
     expander.word(None, 0).ok()
 }
 
-/// Why a part of the text has no known value.
+/// Reason a part of the text has no known value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Failure {
     /// A needed variable has no value.
@@ -124,7 +126,7 @@ impl Expander<'_> {
         }
     }
 
-    /// Expands the `$...` at the current position into `out`; an unset variable sets `unset`.
+    /// Expands the `$...` at the current position into `out`. An unset variable sets `unset`.
     fn dollar(&mut self, out: &mut String, unset: &mut bool, depth: usize) -> Result<(), Failure> {
         match self.substitution(depth) {
             Ok(value) => out.push_str(&value),
@@ -143,6 +145,7 @@ impl Expander<'_> {
             }
             return (self.lookup)(&name).ok_or(Failure::Unset);
         }
+
         self.chars.next();
         if matches!(self.chars.peek(), None | Some('{' | '}' | ':')) {
             return Err(Failure::Invalid);
@@ -154,12 +157,13 @@ impl Expander<'_> {
             Some(':') => (true, self.chars.next()),
             other => (false, other),
         };
+
         // The nested word is read even when unused, to find the closing brace.
         let word = self.word(Some('}'), depth + 1);
         if word == Err(Failure::Invalid) {
             return Err(Failure::Invalid);
         }
-        // `${VAR:-d}` treats an empty value like an unset one; `${VAR-d}` does not.
+        // `${VAR:-d}` treats an empty value like an unset one, but `${VAR-d}` does not.
         let value = if colon {
             value.filter(|value| !value.is_empty())
         } else {
@@ -169,8 +173,8 @@ impl Expander<'_> {
             Some('-') => value.map_or(word, Ok),
             Some('+') => value.map_or(Ok(String::new()), |_| word),
             Some('?') => value.ok_or(Failure::Unset),
-            // TODO: evaluate the pattern forms `${VAR#p}`, `${VAR%p}` and `${VAR/p/r}`
-            // (BuildKit supports them since dockerfile 1.6); they give no value for now.
+            // TODO: evaluate the pattern forms `${VAR#p}`, `${VAR%p}` and `${VAR/p/r}`, which
+            // give no value for now.
             _ => Err(Failure::Invalid),
         }
     }

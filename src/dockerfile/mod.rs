@@ -5,10 +5,10 @@
 //! continuations, exec-form JSON, `--flags` and heredocs. Every position is a byte [`Span`]
 //! into the original text, a UTF-8 BOM included.
 //!
-//! - [`parse`] reads a file and makes the checks `docker build` makes, so its errors are the
+//! - [`parse()`] reads a file and makes the checks `docker build` makes, so its errors are the
 //!   files Docker rejects.
 //! - [`Dockerfile::stages`] and [`Dockerfile::effective_user`] give build stages and the user
-//!   each stage runs as, with `ARG` and `ENV` values resolved by [`expand`].
+//!   each stage runs as, with `ARG` and `ENV` values resolved by [`expand()`].
 //!
 //! [`Span`]: crate::source::Span
 
@@ -42,7 +42,7 @@ pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
 }
 
 /// Parses a Dockerfile the way BuildKit's parser does, without the instruction-level checks
-/// of [`parse`].
+/// of [`parse()`].
 ///
 /// This rejects only what BuildKit's parser rejects: a bad or repeated parser directive, a
 /// file without instructions, an exec-form JSON array with an element that is not a string,

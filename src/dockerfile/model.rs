@@ -15,7 +15,7 @@ use super::words;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct ParseError {
-    /// What is wrong, in lowercase and without a final period.
+    /// Description of the problem, lowercase and without a final period.
     pub message: String,
     /// The bytes the message is about.
     pub span: Span,
@@ -33,7 +33,7 @@ impl ParseError {
 /// Something BuildKit accepts but warns about, such as an empty line inside a continuation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseWarning {
-    /// What is suspicious, in lowercase and without a final period.
+    /// Description of the suspicious construct, lowercase and without a final period.
     pub message: String,
     /// The bytes the message is about.
     pub span: Span,
@@ -99,7 +99,7 @@ pub enum Arguments {
 }
 
 impl Arguments {
-    /// The shell-form text, or `None` for exec form.
+    /// Returns the shell-form text, or `None` for exec form.
     pub fn shell(&self) -> Option<&Text> {
         match self {
             Arguments::Shell(text) => Some(text),
@@ -107,7 +107,7 @@ impl Arguments {
         }
     }
 
-    /// The exec-form elements, or `None` for shell form.
+    /// Returns the exec-form elements, or `None` for shell form.
     pub fn exec(&self) -> Option<&[Word]> {
         match self {
             Arguments::Exec(elements) => Some(elements),
@@ -123,8 +123,8 @@ pub struct Text {
     /// The text: the escape character and line break of each continuation are removed, and
     /// comment lines and empty lines inside the continuation are dropped.
     pub text: String,
-    /// Where each contiguous piece of `text` starts in the source, ordered by `text` offset.
-    /// Never empty, so that even an empty text has a position.
+    /// Source start of each contiguous piece of `text`, ordered by `text` offset. Never empty,
+    /// so that even an empty text has a position.
     pieces: Vec<Piece>,
 }
 
@@ -168,13 +168,13 @@ impl Text {
         self.text.push_str(&source[range]);
     }
 
-    /// The text as a string slice.
+    /// Returns the text as a string slice.
     pub fn as_str(&self) -> &str {
         &self.text
     }
 
-    /// Source offset of byte `i` of [`Text::text`]; `i == text.len()` gives the end of the
-    /// last piece, and larger values are clamped to it.
+    /// Returns the source offset of byte `i` of [`Text::text`]. `i == text.len()` gives the end
+    /// of the last piece, and larger values are clamped to it.
     pub fn source_offset(&self, i: usize) -> usize {
         let i = i.min(self.text.len());
         let index = self
@@ -185,13 +185,13 @@ impl Text {
         piece.source + (i - piece.text)
     }
 
-    /// Source span of the whole text (from its first to its last byte, so it covers the
+    /// Returns the source span of the whole text (from its first to its last byte, so it covers the
     /// joined line breaks in between).
     pub fn span(&self) -> Span {
         self.span_of(0..self.text.len())
     }
 
-    /// Source span of `text[range]`.
+    /// Returns the source span of `text[range]`.
     pub fn span_of(&self, range: Range<usize>) -> Span {
         if range.start >= range.end {
             return Span::empty(self.source_offset(range.start));
@@ -202,7 +202,7 @@ impl Text {
         )
     }
 
-    /// The part `text[range]` as a text of its own, still mapped to the source.
+    /// Returns `text[range]` as a text of its own, still mapped to the source.
     pub(crate) fn slice(&self, range: Range<usize>) -> Text {
         let mut pieces = vec![Piece {
             text: 0,
@@ -290,17 +290,17 @@ pub struct KeyValue {
 }
 
 impl Instruction {
-    /// Whether the keyword is `keyword` (give it upper-cased).
+    /// Returns whether the keyword is `keyword`, which must be upper-cased.
     pub fn is(&self, keyword: &str) -> bool {
         self.keyword == keyword
     }
 
-    /// The first flag named `name` (without `--`).
+    /// Returns the first flag named `name` (without `--`).
     pub fn flag(&self, name: &str) -> Option<&Flag> {
         self.flags.iter().find(|flag| flag.name == name)
     }
 
-    /// All flags named `name`, for options that may repeat such as `--mount`.
+    /// Returns all flags named `name`, for options that may repeat such as `--mount`.
     pub fn flags_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Flag> + 'a {
         self.flags.iter().filter(move |flag| flag.name == name)
     }
@@ -322,7 +322,8 @@ impl Instruction {
         }
     }
 
-    /// The `key=value` pairs of `ENV`, `ARG` and `LABEL`; empty for other instructions.
+    /// Returns the `key=value` pairs of `ENV`, `ARG` and `LABEL`, and none for other
+    /// instructions.
     ///
     /// `ENV` and `LABEL` also accept the legacy form `ENV name value with spaces`, where the
     /// value is the rest of the line. `ARG name` without `=` gives a pair without value.

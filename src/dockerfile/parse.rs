@@ -11,10 +11,10 @@ use super::model::{
     Arguments, Directive, Dockerfile, Flag, Heredoc, Instruction, ParseError, ParseWarning, Text,
     exec_words,
 };
-use super::words::{self, Json};
+use super::words::{self, JsonArgs};
 
 /// Parses `source` as BuildKit's parser does, without the instruction-level checks of
-/// [`super::parse`].
+/// [`super::parse()`].
 pub(crate) fn parse_syntax(source: &str) -> Result<Dockerfile, ParseError> {
     let start = if source.starts_with(BOM) {
         BOM.len()
@@ -136,7 +136,7 @@ impl Parser<'_> {
             .any(|directive| directive.name == name_text)
         {
             return Err(ParseError::new(
-                format!("parser directive `{name_text}` is repeated; keep only the first one"),
+                format!("repeated parser directive `{name_text}` (only one is allowed)"),
                 span,
             ));
         }
@@ -146,7 +146,7 @@ impl Parser<'_> {
                 "`" => '`',
                 _ => {
                     return Err(ParseError::new(
-                        format!("invalid escape character `{value}`; use `\\` or a backtick"),
+                        format!("invalid escape character `{value}` (expected `\\` or a backtick)"),
                         value_span,
                     ));
                 }
@@ -215,6 +215,8 @@ impl Parser<'_> {
     /// Splits a logical line into keyword, flags and arguments. `nested` is set for the
     /// trigger of `ONBUILD`, which does not get a trigger of its own.
     fn build(&self, text: &Text, nested: bool) -> Result<Instruction, ParseError> {
+        // `RUN  --mount=x  apt-get update` splits into keyword, flags and arguments, with the
+        // whitespace around each part dropped.
         let line = text.as_str();
         let start = line.len() - line.trim_start().len();
         let end = line.trim_end().len().max(start);
@@ -228,22 +230,12 @@ impl Parser<'_> {
                 .len();
         let (raw_flags, args_offset) = words::split_flags(&line[rest..end]);
         let args_start = end - line[rest + args_offset..end].trim_start().len();
-        let args = text.slice(args_start..end);
         let flags = raw_flags
             .into_iter()
-            .map(|flag| {
-                let body = flag.text.strip_prefix("--").unwrap_or(&flag.text);
-                let (name, value) = match body.split_once('=') {
-                    Some((name, value)) => (name.to_string(), Some(value.to_string())),
-                    None => (body.to_string(), None),
-                };
-                Flag {
-                    name,
-                    value,
-                    span: text.span_of(rest + flag.range.start..rest + flag.range.end),
-                }
-            })
+            .map(|flag| to_flag(text, rest, flag))
             .collect();
+
+        let args = text.slice(args_start..end);
         let mut trigger = None;
         let args = match keyword.as_str() {
             "ADD" | "CMD" | "COPY" | "ENTRYPOINT" | "RUN" | "SHELL" | "VOLUME" => {
@@ -262,6 +254,7 @@ impl Parser<'_> {
             }
             _ => Arguments::Shell(args),
         };
+
         Ok(Instruction {
             keyword,
             keyword_span: text.span_of(start..keyword_end),
@@ -326,7 +319,8 @@ impl Parser<'_> {
     }
 }
 
-/// Where a line continues: the offset of its trailing escape character, or `None`.
+/// Returns the offset of the trailing escape character when `line` continues on the next line,
+/// else `None`.
 ///
 /// BuildKit's rule is `([^E])E[ \t]*$|^E[ \t]*$` for escape character `E`: the escape must be
 /// the last character apart from spaces and tabs, and not itself escaped (`\\` at the end
@@ -339,7 +333,7 @@ fn continuation(line: &str, escape: char) -> Option<usize> {
     Some(before.len())
 }
 
-/// Whitespace as Go's regular expression `\s` sees it.
+/// Returns whether `c` is whitespace for Go's regular expression `\s`.
 fn is_regex_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\u{c}' | '\r')
 }
@@ -371,18 +365,29 @@ fn split_directive(content: &str) -> Option<(std::ops::Range<usize>, std::ops::R
     Some((name, last..content.len()))
 }
 
+/// Converts a flag found at `offset` in `text` into a [`Flag`].
+fn to_flag(text: &Text, offset: usize, flag: words::RawFlag) -> Flag {
+    let body = flag.text.strip_prefix("--").unwrap_or(&flag.text);
+    let (name, value) = match body.split_once('=') {
+        Some((name, value)) => (name.to_string(), Some(value.to_string())),
+        None => (body.to_string(), None),
+    };
+    let span = text.span_of(offset + flag.range.start..offset + flag.range.end);
+    Flag { name, value, span }
+}
+
 /// Exec form when `args` is a JSON array of strings, else shell form.
 fn exec_or_shell(args: Text) -> Result<Arguments, ParseError> {
     match words::parse_json(args.as_str()) {
-        Json::NotJson => Ok(Arguments::Shell(args)),
-        Json::NotStrings => Err(not_strings(&args)),
-        Json::Strings(ranges, values) => Ok(Arguments::Exec(exec_words(&args, ranges, values))),
+        JsonArgs::Invalid => Ok(Arguments::Shell(args)),
+        JsonArgs::NotStrings => Err(not_strings(&args)),
+        JsonArgs::Strings(ranges, values) => Ok(Arguments::Exec(exec_words(&args, ranges, values))),
     }
 }
 
 fn not_strings(args: &Text) -> ParseError {
     ParseError::new(
-        "invalid exec form: the JSON array may only contain strings; quote each element",
+        "exec form JSON array has an element that is not a string (quote each element)",
         args.span(),
     )
 }
@@ -395,8 +400,8 @@ fn healthcheck(args: Text) -> Result<Arguments, ParseError> {
     let command_start = line.len() - line[kind_end..].trim_start().len();
     let command = args.slice(command_start..line.len());
     match words::parse_json(command.as_str()) {
-        Json::NotStrings => Err(not_strings(&command)),
-        Json::Strings(ranges, values) if line[..kind_end].eq_ignore_ascii_case("CMD") => {
+        JsonArgs::NotStrings => Err(not_strings(&command)),
+        JsonArgs::Strings(ranges, values) if line[..kind_end].eq_ignore_ascii_case("CMD") => {
             Ok(Arguments::Exec(exec_words(&command, ranges, values)))
         }
         _ => Ok(Arguments::Shell(args)),
@@ -414,7 +419,9 @@ fn check_name_values(keyword: &str, args: &Text, escape: char) -> Result<(), Par
     if !line[first.clone()].contains('=') {
         if !line.contains(words::is_split_space) {
             return Err(ParseError::new(
-                format!("{keyword} `{line}` has no value; write `{keyword} {line}=value`"),
+                format!(
+                    "{keyword} `{line}` is missing a value (expected `{keyword} {line}=value`)"
+                ),
                 args.span(),
             ));
         }
@@ -424,7 +431,7 @@ fn check_name_values(keyword: &str, args: &Text, escape: char) -> Result<(), Par
         let word = &line[range.clone()];
         if !word.contains('=') {
             return Err(ParseError::new(
-                format!("{keyword} argument `{word}` has no `=`; write it as `name=value`"),
+                format!("{keyword} argument `{word}` is missing `=` (expected `name=value`)"),
                 args.span_of(range),
             ));
         }

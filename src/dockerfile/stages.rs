@@ -2,11 +2,12 @@
 //! a stage is built on, the `ARG` and `ENV` values visible at an instruction, and the user
 //! a stage runs as.
 //!
-//! Scope follows BuildKit: an `ARG` before the first `FROM` is global, but a stage sees it only
-//! after re-declaring it (`ARG UID` then takes the global default). `ARG` and `ENV` inside a
+//! Scope follows BuildKit: an `ARG` before the first `FROM` is global, but a stage can use it
+//! only after re-declaring it (`ARG UID` then takes the global default). `ARG` and `ENV` inside a
 //! stage apply to the instructions after them, `ENV` wins over an `ARG` of the same name, and a
 //! stage built `FROM` an earlier stage inherits that stage's `ENV` but not its `ARG`.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::source::Span;
@@ -69,34 +70,29 @@ pub struct UserSetting {
 /// Variable values in scope at one instruction.
 #[derive(Debug, Clone, Default)]
 struct Scope {
-    /// Name, value (`None` when declared without one) and whether `ENV` set it.
-    vars: Vec<(String, Option<String>, bool)>,
+    /// Value by name (`None` when declared without one), and whether `ENV` set it.
+    vars: HashMap<String, (Option<String>, bool)>,
 }
 
 impl Scope {
     fn get(&self, name: &str) -> Option<String> {
-        let (_, value, _) = self.vars.iter().find(|(key, _, _)| key == name)?;
-        value.clone()
+        self.vars.get(name)?.0.clone()
     }
 
     fn set(&mut self, name: &str, value: Option<String>, from_env: bool) {
-        match self.vars.iter_mut().find(|(key, _, _)| key == name) {
+        match self.vars.get_mut(name) {
             // An ARG does not override an ENV of the same name.
-            Some((_, _, true)) if !from_env => {}
-            Some(entry) => *entry = (name.to_string(), value, from_env),
-            None => self.vars.push((name.to_string(), value, from_env)),
+            Some((_, true)) if !from_env => {}
+            Some(entry) => *entry = (value, from_env),
+            None => {
+                self.vars.insert(name.to_string(), (value, from_env));
+            }
         }
     }
 
-    fn env_only(&self) -> Scope {
-        Scope {
-            vars: self
-                .vars
-                .iter()
-                .filter(|(_, _, from_env)| *from_env)
-                .cloned()
-                .collect(),
-        }
+    /// Drops the `ARG` values, which a child stage does not inherit.
+    fn keep_env(&mut self) {
+        self.vars.retain(|_, (_, from_env)| *from_env);
     }
 
     /// Expands the raw values of `pairs` against the scope before the instruction, as BuildKit
@@ -132,7 +128,7 @@ impl Scope {
 }
 
 impl Dockerfile {
-    /// Indices of the instructions before the first `FROM` (the global `ARG`s).
+    /// Returns the indices of the instructions before the first `FROM` (the global `ARG`s).
     pub fn global_args(&self) -> Range<usize> {
         let first_from = self
             .instructions
@@ -141,7 +137,7 @@ impl Dockerfile {
         0..first_from.unwrap_or(self.instructions.len())
     }
 
-    /// The build stages, in file order.
+    /// Returns the build stages, in file order.
     pub fn stages(&self) -> Vec<Stage> {
         let globals = self.global_scope();
         let froms: Vec<usize> = (0..self.instructions.len())
@@ -184,9 +180,9 @@ impl Dockerfile {
         stages
     }
 
-    /// The user stage `stage` runs as: its last `USER`, else the one its parent stage runs as,
-    /// recursively. `None` when no `USER` is visible, for example in a stage built from an
-    /// external image, whose user is whatever that image sets.
+    /// Returns the user stage `stage` runs as: its last `USER`, else the one its parent stage
+    /// runs as, recursively. Returns `None` when no `USER` is visible, for example in a stage
+    /// built from an external image, whose user is whatever that image sets.
     pub fn effective_user(&self, stage: usize) -> Option<UserSetting> {
         let stages = self.stages();
         let mut current = stages.get(stage)?;
@@ -221,6 +217,9 @@ impl Dockerfile {
     }
 
     /// Values of the global `ARG`s, each expanded with the ones before it.
+    ///
+    /// TODO: add BuildKit's predefined platform arguments (`TARGETOS`, `BUILDPLATFORM`, ...),
+    /// which are in global scope without a declaration. For now they have no value.
     fn global_scope(&self) -> Scope {
         let mut scope = Scope::default();
         for instruction in &self.instructions[self.global_args()] {
@@ -229,29 +228,28 @@ impl Dockerfile {
         scope
     }
 
-    /// The variables in scope just before instruction `index` of stage `stage`.
+    /// Returns the variables in scope just before instruction `index` of stage `stage`.
     fn scope_at(&self, stages: &[Stage], stage: usize, index: usize) -> Scope {
         let globals = self.global_scope();
-        // Parents always come earlier, so the chain ends; walking it in a loop keeps the stack
-        // flat for long chains.
+        // A parent always comes earlier, so the chain ends. A loop keeps the stack flat for long
+        // chains.
         let mut chain = vec![stage];
-        while let Some(parent) = chains_parent(stages, chain[chain.len() - 1]) {
+        while let Some(parent) = parent_of(stages, chain[chain.len() - 1]) {
             chain.push(parent);
         }
-        let mut inherited = Scope::default();
+        let mut scope = Scope::default();
         for &current in chain.iter().rev() {
-            let mut scope = inherited.env_only();
+            scope.keep_env();
             let range = &stages[current].instructions;
             let end = if current == stage { index } else { range.end };
             for instruction in &self.instructions[range.start + 1..end.max(range.start + 1)] {
                 scope.apply(instruction, &globals);
             }
-            inherited = scope;
         }
-        inherited
+        scope
     }
 }
 
-fn chains_parent(stages: &[Stage], stage: usize) -> Option<usize> {
+fn parent_of(stages: &[Stage], stage: usize) -> Option<usize> {
     stages.get(stage)?.parent.filter(|&parent| parent < stage)
 }

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-/// The whitespace BuildKit splits instruction arguments on (`[\t\v\f\r ]`).
+/// Returns whether BuildKit splits instruction arguments at `c` (`[\t\v\f\r ]`).
 pub(crate) fn is_split_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\u{b}' | '\u{c}' | '\r')
 }
@@ -40,6 +40,9 @@ pub(crate) struct Lexed {
 /// Outside quotes the escape character makes the next character literal. Inside single quotes
 /// everything is literal. Inside double quotes the escape character only escapes `"`, `$` and
 /// itself, and is kept before any other character.
+///
+/// TODO: treat `${...}` as one unit. BuildKit expands variables before splitting, so
+/// `${A:-a b}` is one word there but two words here.
 pub(crate) fn lex(s: &str, escape: char) -> Lexed {
     let mut text = String::with_capacity(s.len());
     let mut words = Vec::new();
@@ -108,7 +111,7 @@ pub(crate) fn lex(s: &str, escape: char) -> Lexed {
     }
 }
 
-/// The text of `s` with quotes and escapes removed (see [`lex`]).
+/// Returns `s` with quotes and escapes removed (see [`lex`]).
 pub(crate) fn unquote(s: &str, escape: char) -> String {
     if !s.contains(['\'', '"', escape]) {
         return s.to_string();
@@ -168,7 +171,7 @@ pub(crate) struct RawFlag {
 /// with `--` until the first other word. A lone `--` ends the flags and is consumed.
 ///
 /// Returns the flags and the offset where the arguments start. BuildKit always uses `\` as the
-/// escape character here, whatever the `# escape=` directive says.
+/// escape character here, whatever the `# escape=` directive sets.
 pub(crate) fn split_flags(s: &str) -> (Vec<RawFlag>, usize) {
     let mut flags = Vec::new();
     let mut pos = 0;
@@ -275,9 +278,9 @@ pub(crate) fn heredoc_markers(line: &str) -> Vec<Marker> {
 
 /// Outcome of reading arguments as an exec-form JSON array.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Json {
+pub(crate) enum JsonArgs {
     /// Not a JSON array: the arguments are shell form.
-    NotJson,
+    Invalid,
     /// A JSON array with an element that is not a string, which BuildKit rejects.
     NotStrings,
     /// The byte ranges of the elements (quotes included) and their decoded values.
@@ -285,24 +288,24 @@ pub(crate) enum Json {
 }
 
 /// Reads `s` as an exec-form JSON array of strings, like BuildKit's `parseJSON`.
-pub(crate) fn parse_json(s: &str) -> Json {
+pub(crate) fn parse_json(s: &str) -> JsonArgs {
     let trimmed = s.trim_start();
     if !trimmed.starts_with('[') {
-        return Json::NotJson;
+        return JsonArgs::Invalid;
     }
     let offset = s.len() - trimmed.len();
     // serde_json limits nesting depth, so a deep `[[[[...` is an error and not a stack overflow.
     let Ok(values) = serde_json::from_str::<Vec<serde_json::Value>>(trimmed) else {
-        return Json::NotJson;
+        return JsonArgs::Invalid;
     };
     let mut strings = Vec::with_capacity(values.len());
     for value in values {
         match value {
             serde_json::Value::String(string) => strings.push(string),
-            _ => return Json::NotStrings,
+            _ => return JsonArgs::NotStrings,
         }
     }
-    Json::Strings(string_ranges(trimmed, offset), strings)
+    JsonArgs::Strings(string_ranges(trimmed, offset), strings)
 }
 
 /// Ranges of the string literals in a JSON array known to contain only strings.
@@ -422,12 +425,12 @@ mod tests {
     fn parse_json_forms() {
         assert_eq!(
             parse_json(r#"[ "a", "b\"c" ]"#),
-            Json::Strings(vec![2..5, 7..13], vec!["a".into(), "b\"c".into()])
+            JsonArgs::Strings(vec![2..5, 7..13], vec!["a".into(), "b\"c".into()])
         );
-        assert_eq!(parse_json("[ -f x ]"), Json::NotJson);
-        assert_eq!(parse_json(r#"["a"] x"#), Json::NotJson);
-        assert_eq!(parse_json(r#"["a", ["b"]]"#), Json::NotStrings);
-        assert_eq!(parse_json("[]"), Json::Strings(vec![], vec![]));
-        assert_eq!(parse_json(&"[".repeat(10_000)), Json::NotJson);
+        assert_eq!(parse_json("[ -f x ]"), JsonArgs::Invalid);
+        assert_eq!(parse_json(r#"["a"] x"#), JsonArgs::Invalid);
+        assert_eq!(parse_json(r#"["a", ["b"]]"#), JsonArgs::NotStrings);
+        assert_eq!(parse_json("[]"), JsonArgs::Strings(vec![], vec![]));
+        assert_eq!(parse_json(&"[".repeat(10_000)), JsonArgs::Invalid);
     }
 }

@@ -26,10 +26,10 @@ const SECRET_WORDS: &[&str] = &[
     "apikey",
     "credential",
     "credentials",
-    "auth",
 ];
 
-/// Words that, right before a final `key`, describe something that is not a secret.
+/// Words that, right before a final `key`, describe something that is not a secret. GPG and
+/// PGP "keys" in Dockerfiles are public key fingerprints used to verify downloads.
 const NON_SECRET_KEY_QUALIFIERS: &[&str] = &[
     "public",
     "primary",
@@ -39,6 +39,8 @@ const NON_SECRET_KEY_QUALIFIERS: &[&str] = &[
     "cache",
     "routing",
     "idempotency",
+    "gpg",
+    "pgp",
 ];
 
 /// Secret names whose last word is not a secret word.
@@ -57,6 +59,8 @@ const KNOWN_SECRET_NAMES: &[&str] = &[
     "azure_client_secret",
     "google_application_credentials_json",
     "slack_webhook_url",
+    "basic_auth",
+    "http_auth",
 ];
 
 /// Splits a variable name into lowercase words on `_`, `-`, `.` and camelCase boundaries.
@@ -127,13 +131,37 @@ pub fn is_literal_secret_value(value: &str) -> bool {
     if trimmed.is_empty() || trimmed.starts_with("/run/secrets/") {
         return false;
     }
-    if matches!(
-        trimmed.to_ascii_lowercase().as_str(),
-        "true" | "false" | "yes" | "no" | "on" | "off"
-    ) {
+    let Some(literal) = literal_text(trimmed) else {
+        return false;
+    };
+    let literal = literal.trim();
+    !literal.is_empty() && !is_setting_word(literal) && !looks_like_path(literal)
+}
+
+/// Whether `value` is a switch or placeholder rather than a credential: `true`, `yes`, `1`,
+/// `none` and the like (`MYSQL_RANDOM_ROOT_PASSWORD: '1'`, `ALLOW_EMPTY_PASSWORD: yes`).
+fn is_setting_word(value: &str) -> bool {
+    matches!(
+        value.to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "1" | "0" | "none" | "null" | "nil"
+    )
+}
+
+/// File extensions of key and credential files, whose paths are not secrets themselves.
+const KEY_FILE_EXTENSIONS: &[&str] = &[
+    ".key", ".pem", ".crt", ".cer", ".json", ".p12", ".pfx", ".jks", ".txt", ".asc", ".gpg",
+];
+
+/// Whether `value` is a file path (`/certs/tls.key`, `certs/es-key.pem`) rather than a secret.
+fn looks_like_path(value: &str) -> bool {
+    if value.contains(char::is_whitespace) || value.contains("://") {
         return false;
     }
-    literal_text(trimmed).is_some_and(|literal| !literal.trim().is_empty())
+    let rooted = ["/", "./", "../", "~/"]
+        .iter()
+        .any(|prefix| value.starts_with(prefix));
+    let lower = value.to_ascii_lowercase();
+    rooted || (value.contains('/') && KEY_FILE_EXTENSIONS.iter().any(|ext| lower.ends_with(ext)))
 }
 
 /// The literal part of `value` once every interpolation is replaced by its default (or removed
@@ -245,6 +273,7 @@ mod tests {
             "DB_PASS",
             "MYSQL_ROOT_PASSWORD",
             "CLIENT_CREDENTIALS",
+            "BASIC_AUTH",
         ] {
             assert!(is_secret_name(name), "{name} should be a secret name");
         }
@@ -263,6 +292,8 @@ mod tests {
             "CACHE_KEY",
             "BYPASS",
             "TOKEN_URL",
+            "REGISTRY_AUTH",
+            "GPG_KEY",
         ] {
             assert!(!is_secret_name(name), "{name} should not be a secret name");
         }
@@ -280,6 +311,12 @@ mod tests {
         assert!(!is_literal_secret_value("${SESSION_SECRET:-}"));
         assert!(!is_literal_secret_value("/run/secrets/db_password"));
         assert!(!is_literal_secret_value("true"));
+        assert!(!is_literal_secret_value("1"));
+        assert!(!is_literal_secret_value("${ALLOW_EMPTY_PASSWORD:-yes}"));
+        assert!(!is_literal_secret_value("none"));
+        assert!(!is_literal_secret_value("/certs/registry.key"));
+        assert!(!is_literal_secret_value("certs/elasticsearch-key.pem"));
+        assert!(is_literal_secret_value("a/b+c=="));
     }
 
     #[test]
