@@ -16,6 +16,20 @@ pub struct Args {
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
 
+    /// Apply safe fixes to the files in place, then report the findings that remain.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+
+    /// Print the changes `--fix` would make as a unified diff, and change no file. Exits with 1
+    /// when there is something to change.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// With `--fix` or `--diff`, also apply unsafe fixes: those that rewrite what you wrote
+    /// (such as moving a secret into a variable) or may stop a service from working.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

@@ -1,16 +1,17 @@
 //! Findings as plain data: a rule, a message and spans into one file.
 //!
-//! Reporters turn these into text, JSON or other formats; nothing here knows how they are shown.
+//! Reporters turn these into text, JSON or other formats, so nothing here depends on how they are shown.
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::Serialize;
 
+use crate::fix::Fix;
 use crate::rules::RuleMeta;
 use crate::source::Span;
 
-/// How serious a finding is.
+/// The seriousness of a finding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -23,7 +24,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    /// The lowercase name used in output and configuration.
+    /// Returns the lowercase name used in output and configuration.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
@@ -70,7 +71,7 @@ pub struct Diagnostic {
     pub rule: &'static RuleMeta,
     /// Severity, usually the rule's default.
     pub severity: Severity,
-    /// What is wrong, in one sentence without a trailing period. Never contains a secret value.
+    /// The problem, in one sentence without a trailing period. It never contains a secret value.
     pub message: String,
     /// The primary location.
     pub span: Span,
@@ -78,10 +79,14 @@ pub struct Diagnostic {
     pub label: String,
     /// Further locations in the same file.
     pub related: Vec<Label>,
-    /// What to do, starting with an imperative verb.
+    /// The remedy, starting with an imperative verb.
     pub help: Option<String>,
     /// Spans holding secret values, which no output may show.
     pub redactions: Vec<Span>,
+    /// The edits that resolve the finding, when dhlint can make them.
+    pub fix: Option<Fix>,
+    /// Why no fix is offered, when the rule usually has one.
+    pub fix_unavailable: Option<String>,
 }
 
 impl Diagnostic {
@@ -96,7 +101,18 @@ impl Diagnostic {
             related: Vec::new(),
             help: None,
             redactions: Vec::new(),
+            fix: None,
+            fix_unavailable: None,
         }
+    }
+
+    /// Attaches a fix, or the reason why there is none.
+    pub fn with_fix(mut self, fix: Result<Fix, String>) -> Self {
+        match fix {
+            Ok(fix) => self.fix = Some(fix),
+            Err(reason) => self.fix_unavailable = Some(reason),
+        }
+        self
     }
 
     /// Marks `span` as a secret value that reporters must hide when they show source text.

@@ -39,7 +39,7 @@ pub struct Candidate {
 pub struct WalkError {
     /// The path involved, when known.
     pub path: Option<PathBuf>,
-    /// What went wrong.
+    /// The error message.
     pub message: String,
 }
 

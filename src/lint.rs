@@ -18,16 +18,22 @@ pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 pub struct FileReport {
     /// The path as given or found by the walk.
     pub path: PathBuf,
-    /// How the file was read.
+    /// The kind the file was read as.
     pub kind: FileKind,
     /// The file's text, when it could be read as UTF-8.
     pub source: Option<String>,
-    /// Findings, sorted by position then code.
+    /// Findings, sorted by position then code. After fixing, the findings that remain.
     pub diagnostics: Vec<Diagnostic>,
+    /// Number of findings fixed (or, with `--diff`, that would be fixed).
+    pub fixed: usize,
+    /// The unified diff of the fixes, with `--diff`.
+    pub diff: Option<String>,
+    /// Why the fixes for this file were not applied, when they failed a check or a write.
+    pub fix_error: Option<String>,
 }
 
 impl FileReport {
-    /// Whether the file could not be read or parsed.
+    /// Returns whether the file could not be read or parsed.
     pub fn has_parse_error(&self) -> bool {
         self.diagnostics
             .iter()
@@ -60,6 +66,9 @@ pub fn lint_path(path: &Path, kind: FileKind) -> FileReport {
         kind,
         source,
         diagnostics,
+        fixed: 0,
+        diff: None,
+        fix_error: None,
     }
 }
 

@@ -1,5 +1,6 @@
 //! The `dhlint` binary: parse arguments, run, and map the outcome to an exit code.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -13,7 +14,10 @@ fn main() -> ExitCode {
     };
     env_logger::Builder::new()
         .filter_level(level)
-        .format_timestamp(None)
+        .format(|buf, record| {
+            let level = record.level().as_str().to_ascii_lowercase();
+            writeln!(buf, "dhlint: {level}: {}", record.args())
+        })
         .init();
     match dhlint::run(&args) {
         Ok(status) => ExitCode::from(status.code()),

@@ -19,7 +19,7 @@ use crate::source::Span;
 /// Index of a node in a [`Tree`].
 pub type NodeId = usize;
 
-/// How a scalar was written.
+/// The quoting style of a scalar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Quoting {
     /// A plain scalar, which YAML resolves to null, bool, number or string.
@@ -39,7 +39,7 @@ pub enum NodeKind {
     Scalar {
         /// Value after YAML escape processing and folding.
         value: String,
-        /// How the scalar was written.
+        /// The quoting style.
         quoting: Quoting,
     },
     /// A mapping, with its entries in source order (merge keys included).
@@ -66,7 +66,7 @@ pub enum NodeKind {
 /// One node with its source span.
 #[derive(Clone, Debug)]
 pub struct Node {
-    /// What the node holds.
+    /// The node's content.
     pub kind: NodeKind,
     /// The node's bytes: a scalar's text (quotes included), a flow collection's brackets and
     /// content, a block collection's first to last content byte, or an alias's `*name`.
@@ -116,7 +116,7 @@ pub struct Tree {
 pub struct SyntaxError {
     /// The parser's message.
     pub message: String,
-    /// Where the parser stopped.
+    /// The position where the parser stopped.
     pub span: Span,
 }
 
@@ -175,6 +175,14 @@ impl Tree {
                         ScalarStyle::SingleQuoted => Quoting::Single,
                         ScalarStyle::DoubleQuoted => Quoting::Double,
                         _ => Quoting::Block,
+                    };
+                    // A block scalar's span runs to the next token; end it at its last
+                    // content character so labels and edits stay on the scalar's own lines.
+                    let span_bytes = if quoting == Quoting::Block {
+                        let content = text.get(start..end).unwrap_or("").trim_end();
+                        Span::new(start, start + content.len())
+                    } else {
+                        span_bytes
                     };
                     let id = tree.push(Node {
                         kind: NodeKind::Scalar {
@@ -385,8 +393,8 @@ impl Tree {
 
     /// Looks `key` up in mapping `map` with merge-key semantics.
     ///
-    /// A key written in `map` wins over merged ones; when it is written twice the last one wins,
-    /// as most YAML loaders do (duplicates are reported separately). Merge sources are searched
+    /// A key written in `map` wins over merged ones. When it is written twice the last one wins,
+    /// as most YAML loaders do, and the duplicate is reported separately. Merge sources are searched
     /// in order, depth first, and each mapping is visited at most once.
     pub fn get(&self, map: NodeId, key: &str) -> Option<Entry> {
         let mut visited = HashSet::new();
@@ -506,7 +514,7 @@ impl Tree {
         self.nodes.len()
     }
 
-    /// Whether the stream holds no node.
+    /// Returns whether the stream contains no node.
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
     }

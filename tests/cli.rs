@@ -131,7 +131,12 @@ fn json_has_the_documented_fields() {
     assert_eq!(finding["column"], 3);
     assert_eq!(finding["end_line"], 2);
     assert_eq!(finding["end_column"], 6);
-    assert_eq!(finding["fixable"], false);
+    assert_eq!(finding["fixable"], true);
+    assert_eq!(finding["fix"]["applicability"], "safe");
+    assert_eq!(
+        finding["fix"]["edits"][0]["content"],
+        "    read_only: true\n"
+    );
     assert_eq!(
         finding["message"],
         "Service `web` has a writable root filesystem"

@@ -27,7 +27,7 @@ pub enum Problem {
     },
     /// A value of the wrong shape, such as a service that is a list.
     Invalid {
-        /// What is wrong, as a sentence without a trailing period.
+        /// The problem, as a sentence without a trailing period.
         message: String,
         /// The offending node.
         span: Span,
@@ -155,6 +155,8 @@ pub struct Service {
     pub body: Option<NodeId>,
     /// Whether the service mapping repeats a key; such services are reported, not checked.
     pub has_duplicate_keys: bool,
+    /// Whether the service is written as an alias (`web: *base`), so its mapping is shared.
+    pub is_alias: bool,
 }
 
 impl<'a> ComposeFile<'a> {
@@ -221,6 +223,7 @@ impl<'a> ComposeFile<'a> {
                 key: entry.key,
                 body,
                 has_duplicate_keys,
+                is_alias: entry.value != entry.value_written,
             });
         }
         found.sort_by_key(|s| self.tree.node(s.key).span.start);

@@ -13,6 +13,7 @@ use miette::{
 
 use super::{Totals, redact};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::Applicability;
 use crate::lint::FileReport;
 
 /// Renders findings for a terminal or a log.
@@ -67,12 +68,18 @@ impl HumanReporter {
     /// Writes the summary line.
     pub fn write_summary(&self, out: &mut dyn Write, totals: &Totals) -> io::Result<()> {
         let files = plural(totals.files, "file");
+        let fixed = if totals.fixed > 0 {
+            format!(" fixed {},", plural(totals.fixed, "finding"))
+        } else {
+            String::new()
+        };
         if totals.findings() == 0 {
-            return writeln!(out, "Checked {files}: no findings.");
+            return writeln!(out, "Checked {files}:{fixed} no findings.");
         }
+        let remaining = if totals.fixed > 0 { " remaining" } else { "" };
         writeln!(
             out,
-            "Checked {files}: {} in {} ({}, {}, {}).",
+            "Checked {files}:{fixed} {}{remaining} in {} ({}, {}, {}).",
             plural(totals.findings(), "finding"),
             plural(totals.files_with_findings, "file"),
             plural(totals.errors, "error"),
@@ -150,10 +157,27 @@ impl miette::Diagnostic for View<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic
-            .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        let diagnostic = self.diagnostic;
+        let fix = match (&diagnostic.fix, &diagnostic.fix_unavailable) {
+            (Some(fix), _) => Some(match fix.applicability {
+                Applicability::Safe => format!("fix: {} (applied by `--fix`)", fix.title),
+                Applicability::Unsafe => {
+                    format!(
+                        "fix: {} (unsafe, applied by `--fix --unsafe-fixes`)",
+                        fix.title
+                    )
+                }
+            }),
+            (None, Some(reason)) => Some(format!("no automatic fix: {reason}")),
+            (None, None) => None,
+        };
+        let text = match (&diagnostic.help, fix) {
+            (Some(help), Some(fix)) => format!("{help}\n{fix}"),
+            (Some(help), None) => help.clone(),
+            (None, Some(fix)) => fix,
+            (None, None) => return None,
+        };
+        Some(Box::new(text))
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {

@@ -1,14 +1,16 @@
 //! JSON output: one array of finding objects, sorted by path, position and code.
 //!
 //! The field set is stable: `path`, `line`, `column`, `end_line`, `end_column` (1-based,
-//! columns in Unicode scalar values), `code`, `name`, `severity`, `message`, `help` and
-//! `fixable`.
+//! columns in Unicode scalar values), `code`, `name`, `severity`, `message`, `help`,
+//! `fixable`, and `fix`: `null`, or the fix's `applicability` (`safe` or `unsafe`), `title` and
+//! `edits`, each with the same position fields and the new `content`.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use crate::diagnostic::Severity;
+use crate::fix::Applicability;
 use crate::lint::FileReport;
 use crate::source::LineIndex;
 
@@ -25,6 +27,23 @@ struct Finding<'a> {
     message: &'a str,
     help: Option<&'a str>,
     fixable: bool,
+    fix: Option<FixOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixOut<'a> {
+    applicability: Applicability,
+    title: &'a str,
+    edits: Vec<EditOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct EditOut<'a> {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    content: &'a str,
 }
 
 /// Writes all findings of `reports` as one JSON array.
@@ -37,6 +56,25 @@ pub fn write(out: &mut dyn Write, reports: &[FileReport]) -> io::Result<()> {
         for diagnostic in &report.diagnostics {
             let start = index.position(text, diagnostic.span.start);
             let end = index.position(text, diagnostic.span.end);
+            let fix = diagnostic.fix.as_ref().map(|fix| FixOut {
+                applicability: fix.applicability,
+                title: &fix.title,
+                edits: fix
+                    .edits
+                    .iter()
+                    .map(|edit| {
+                        let start = index.position(text, edit.span.start);
+                        let end = index.position(text, edit.span.end);
+                        EditOut {
+                            line: start.line,
+                            column: start.column,
+                            end_line: end.line,
+                            end_column: end.column,
+                            content: &edit.content,
+                        }
+                    })
+                    .collect(),
+            });
             findings.push(Finding {
                 path: path.clone(),
                 line: start.line,
@@ -48,7 +86,8 @@ pub fn write(out: &mut dyn Write, reports: &[FileReport]) -> io::Result<()> {
                 severity: diagnostic.severity,
                 message: &diagnostic.message,
                 help: diagnostic.help.as_deref(),
-                fixable: false,
+                fixable: fix.is_some(),
+                fix,
             });
         }
     }

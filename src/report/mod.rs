@@ -25,6 +25,10 @@ pub struct Totals {
     pub infos: usize,
     /// Files that could not be read or parsed.
     pub parse_errors: usize,
+    /// Findings fixed, or that `--diff` would fix.
+    pub fixed: usize,
+    /// Files whose fixes could not be applied.
+    pub fix_errors: usize,
 }
 
 impl Totals {
@@ -36,6 +40,10 @@ impl Totals {
         }
         if report.has_parse_error() {
             self.parse_errors += 1;
+        }
+        self.fixed += report.fixed;
+        if report.fix_error.is_some() {
+            self.fix_errors += 1;
         }
         for diagnostic in &report.diagnostics {
             match diagnostic.severity {

@@ -1,4 +1,4 @@
-//! Deciding whether a variable holds a secret, shared by the Compose and Dockerfile rules.
+//! Deciding whether a variable contains a secret, shared by the Compose and Dockerfile rules.
 //!
 //! A name is secret-looking when its last word is a secret word (`POSTGRES_PASSWORD`,
 //! `githubToken`, `SIGNING_KEY`): names that only mention a secret, such as
@@ -92,7 +92,7 @@ pub fn name_words(name: &str) -> Vec<String> {
     words
 }
 
-/// Whether `name` looks like the name of a variable that holds a secret.
+/// Returns whether `name` looks like the name of a variable that contains a secret.
 pub fn is_secret_name(name: &str) -> bool {
     let words = name_words(name);
     let Some(last) = words.last() else {

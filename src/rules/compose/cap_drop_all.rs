@@ -3,7 +3,10 @@
 use super::ServiceContext;
 use crate::compose::{Interpolated, interpolate};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::Fix;
+use crate::fix::yaml::NewValue;
 use crate::rules::{RuleMeta, Target, rule_doc};
+use crate::yaml::Entry;
 
 /// DH102 metadata.
 pub static META: RuleMeta = RuleMeta {
@@ -38,7 +41,8 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .with_label("no `cap_drop: [ALL]`")
-            .with_help(HELP),
+            .with_help(HELP)
+            .with_fix(add_cap_drop(cx)),
         );
         return;
     };
@@ -69,6 +73,29 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
             ),
         )
         .with_label("`cap_drop` without `ALL`")
-        .with_help(HELP),
+        .with_help(HELP)
+        .with_fix(append_all(cx, entry)),
     );
+}
+
+/// Adds `cap_drop: [ALL]` to the service.
+fn add_cap_drop(cx: &ServiceContext) -> Result<Fix, String> {
+    let value = NewValue::Sequence(vec!["ALL".to_owned()]);
+    cx.add_key("cap_drop", &value)
+        .map(|edit| Fix::safe("Add `cap_drop: [ALL]`", edit))
+}
+
+/// Adds `ALL` to the service's own `cap_drop`, or overrides a merged one with `[ALL]`, which
+/// drops whatever the merged list dropped.
+fn append_all(cx: &ServiceContext, entry: Entry) -> Result<Fix, String> {
+    if entry.merged_from.is_some() {
+        return add_cap_drop(cx);
+    }
+    let tree = cx.tree();
+    if !tree.is_sequence(entry.value_written) {
+        return Err("`cap_drop` is not a sequence written in the service".into());
+    }
+    cx.editor()
+        .append_item(entry.value_written, "ALL")
+        .map(|edit| Fix::safe("Add `ALL` to `cap_drop`", edit))
 }

@@ -8,7 +8,10 @@
 
 use super::{ServiceContext, Setting, parse_bytes};
 use crate::diagnostic::Diagnostic;
+use crate::fix::Fix;
+use crate::fix::yaml::NewValue;
 use crate::rules::tool::INVALID_COMPOSE;
+use crate::yaml::Entry;
 
 /// Parses a limit's value into a number that can be compared.
 type ParseLimit = fn(&str) -> Option<f64>;
@@ -71,10 +74,12 @@ fn check_limits(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
             .with_label(format!("`{service_key}` here"));
         diagnostic = match deploy_entry {
             Some(entry) => diagnostic.with_related(cx.entry_span(entry), "differs from this"),
-            None => diagnostic.with_related(
-                cx.tree().node(limits.key).span,
-                format!("this block has no `{deploy_key}`, which counts as a different value"),
-            ),
+            None => diagnostic
+                .with_related(
+                    cx.tree().node(limits.key).span,
+                    format!("this block has no `{deploy_key}`, which counts as a different value"),
+                )
+                .with_fix(copy_into_limits(cx, service_entry, deploy_key)),
         };
         out.push(diagnostic.with_help(format!(
             "Keep one spelling: move the value to `deploy.resources.limits.{deploy_key}` and \
@@ -109,4 +114,22 @@ fn check_environment(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// Writes the service-level value under `deploy.resources.limits` as well, so both spellings
+/// agree and Compose accepts the service.
+fn copy_into_limits(
+    cx: &ServiceContext,
+    service_entry: Entry,
+    deploy_key: &str,
+) -> Result<Fix, String> {
+    let limits = cx.own_mapping(&["deploy", "resources", "limits"]).ok_or(
+        "the service's `deploy.resources.limits` is not a mapping written in the service itself",
+    )?;
+    let span = cx.tree().node(service_entry.value_written).span;
+    let value = cx.file.text[span.start..span.end].to_owned();
+    let title = format!("Add `{deploy_key}: {value}` to `deploy.resources.limits`");
+    cx.editor()
+        .insert_entry(limits, deploy_key, &NewValue::Scalar(value))
+        .map(|edit| Fix::safe(title, edit))
 }

@@ -4,6 +4,8 @@
 
 use super::{ServiceContext, Setting};
 use crate::diagnostic::Diagnostic;
+use crate::fix::Fix;
+use crate::fix::yaml::NewValue;
 use crate::rules::RuleMeta;
 use crate::yaml::Entry;
 
@@ -15,12 +17,14 @@ pub struct Limit {
     pub service_key: &'static str,
     /// The key under `deploy.resources.limits`, such as `memory`.
     pub deploy_key: &'static str,
-    /// What the limit bounds, for messages (`memory`, `the number of processes`).
+    /// The resource the limit bounds, for messages (`memory`, `the number of processes`).
     pub what: &'static str,
     /// Parses a value; `None` for a value that is not a number.
     pub parse: fn(&str) -> Option<f64>,
     /// Help text for a missing limit.
     pub help: &'static str,
+    /// The value a fix writes.
+    pub default: &'static str,
 }
 
 /// The outcome of reading one spelling of a limit.
@@ -60,6 +64,11 @@ impl Limit {
             out.push(cx.unknown(self.rule, entry, key, variable));
             return;
         }
+        let unlimited = readings.iter().find_map(|r| match r {
+            Reading::Unlimited(entry) => Some(*entry),
+            _ => None,
+        });
+        let fix = self.fix(cx, unlimited);
         let diagnostic = match readings.iter().find_map(|r| match r {
             Reading::Unlimited(entry) => Some(*entry),
             _ => None,
@@ -88,6 +97,41 @@ impl Limit {
                     self.service_key, self.deploy_key
                 )),
         };
-        out.push(diagnostic.with_help(self.help));
+        out.push(diagnostic.with_help(self.help).with_fix(fix));
+    }
+
+    /// Sets the limit where Compose accepts it: replaces a zero or negative value written in
+    /// the service, writes into an existing `deploy.resources.limits` block (a service-level key
+    /// next to such a block makes Compose reject the project), or adds the service-level key.
+    fn fix(&self, cx: &ServiceContext, unlimited: Option<Entry>) -> Result<Fix, String> {
+        let title = |key: &str| format!("Set `{key}: {}`", self.default);
+        if let Some(entry) = unlimited.filter(|e| e.merged_from.is_none()) {
+            let key = cx
+                .tree()
+                .scalar(entry.key)
+                .unwrap_or(self.service_key)
+                .to_owned();
+            return cx
+                .editor()
+                .replace_scalar(entry.value_written, self.default)
+                .map(|edit| Fix::safe(title(&key), edit));
+        }
+        if cx.get_path(&["deploy", "resources", "limits"]).is_some() {
+            let limits = cx.own_mapping(&["deploy", "resources", "limits"]).ok_or(
+                "the service's `deploy.resources.limits` is not a mapping written in the service itself",
+            )?;
+            let value = NewValue::Scalar(self.default.to_owned());
+            return cx
+                .editor()
+                .insert_entry(limits, self.deploy_key, &value)
+                .map(|edit| {
+                    Fix::safe(
+                        title(&format!("deploy.resources.limits.{}", self.deploy_key)),
+                        edit,
+                    )
+                });
+        }
+        cx.add_key(self.service_key, &NewValue::Scalar(self.default.to_owned()))
+            .map(|edit| Fix::safe(title(self.service_key), edit))
     }
 }

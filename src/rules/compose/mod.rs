@@ -1,7 +1,7 @@
 //! Compose rules and the per-service context they share.
 //!
-//! Every rule gets a [`ServiceContext`] for one service and reads keys through it, so a key
-//! supplied by a merge key counts as set and a finding on a merged value points at the
+//! Every rule gets a [`ServiceContext`] for one service and reads keys through it. A key
+//! supplied by a merge key counts as set, and a finding on a merged value points at the
 //! anchor's text with a second label at the merge site.
 
 pub mod cap_drop_all;
@@ -16,14 +16,18 @@ pub mod secret_in_environment;
 
 use crate::compose::{ComposeFile, Interpolated, Problem, Service, interpolate};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::Edit;
+use crate::fix::yaml::{Editor, NewValue, Style};
 use crate::rules::{RuleMeta, tool};
 use crate::source::Span;
 use crate::yaml::{Entry, NodeId, Tree};
 
-/// What one service offers the rules.
+/// The view of one service that the rules read.
 pub struct ServiceContext<'a> {
     /// The whole file.
     pub file: &'a ComposeFile<'a>,
+    /// The file's formatting, for fixes.
+    pub style: &'a Style,
     /// The service being checked.
     pub service: &'a Service,
     /// The service's mapping.
@@ -97,6 +101,48 @@ impl<'a> ServiceContext<'a> {
                 Interpolated::Unknown { variable } => Setting::Unknown { variable },
             },
         }
+    }
+
+    /// Returns an editor for the file.
+    pub fn editor(&self) -> Editor<'a> {
+        Editor::new(&self.file.tree, self.file.text, self.style)
+    }
+
+    /// Returns an edit that adds `key: value` to the service's own mapping. A key merged from
+    /// an anchor is overridden this way; the shared anchor is never edited.
+    pub fn add_key(&self, key: &str, value: &NewValue) -> Result<Edit, String> {
+        if self.service.is_alias {
+            return Err(format!(
+                "service `{}` is an alias of a shared mapping, which dhlint does not edit",
+                self.name()
+            ));
+        }
+        self.editor().insert_entry(self.body, key, value)
+    }
+
+    /// Returns an edit that sets scalar `key` to `value`: the value is replaced when the service
+    /// itself writes the key, and an own key is added otherwise.
+    pub fn set_scalar(&self, key: &str, entry: Option<Entry>, value: &str) -> Result<Edit, String> {
+        match entry {
+            Some(entry) if entry.merged_from.is_none() => {
+                self.editor().replace_scalar(entry.value_written, value)
+            }
+            _ => self.add_key(key, &NewValue::Scalar(value.to_owned())),
+        }
+    }
+
+    /// Returns the mapping at `path` when every step of it is written in the service itself,
+    /// not merged from an anchor, so that it can be edited.
+    pub fn own_mapping(&self, path: &[&str]) -> Option<NodeId> {
+        let mut map = self.body;
+        for key in path {
+            let entry = self.tree().get(map, key)?;
+            if entry.merged_from.is_some() || entry.value != entry.value_written {
+                return None;
+            }
+            map = entry.value;
+        }
+        self.tree().is_mapping(map).then_some(map)
     }
 
     /// The span of an entry's key and value, for findings about a value that is set.
@@ -186,6 +232,7 @@ pub fn parse_bytes(value: &str) -> Option<f64> {
 
 /// Runs every Compose rule on every service of `file`.
 pub fn check(file: &ComposeFile, out: &mut Vec<Diagnostic>) {
+    let style = Style::detect(&file.tree, file.text);
     for problem in &file.problems {
         out.push(match problem {
             Problem::DuplicateKey {
@@ -217,6 +264,7 @@ pub fn check(file: &ComposeFile, out: &mut Vec<Diagnostic>) {
         };
         let cx = ServiceContext {
             file,
+            style: &style,
             service,
             body,
         };

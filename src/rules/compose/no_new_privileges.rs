@@ -4,7 +4,10 @@
 use super::{ServiceContext, parse_bool};
 use crate::compose::{Interpolated, interpolate};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::Fix;
+use crate::fix::yaml::NewValue;
 use crate::rules::{RuleMeta, Target, rule_doc};
+use crate::yaml::{Entry, NodeId};
 
 /// DH107 metadata.
 pub static META: RuleMeta = RuleMeta {
@@ -39,7 +42,8 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .with_label("no `security_opt: [no-new-privileges:true]`")
-            .with_help(HELP),
+            .with_help(HELP)
+            .with_fix(add_security_opt(cx, &[])),
         );
         return;
     };
@@ -73,6 +77,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
             format!("Service `{}` disables no-new-privileges", cx.name()),
         )
         .with_label("set to false")
+        .with_fix(enable(cx, entry, item))
     } else if let Some(variable) = unknown {
         out.push(cx.unknown(&META, entry, "security_opt", &variable));
         return;
@@ -87,6 +92,57 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
             ),
         )
         .with_label("no `no-new-privileges:true` entry")
+        .with_fix(append(cx, entry))
     };
     out.push(diagnostic.with_help(HELP));
+}
+
+const ENTRY: &str = "no-new-privileges:true";
+
+/// Adds `security_opt` with the no-new-privileges entry after copies of `kept` items.
+fn add_security_opt(cx: &ServiceContext, kept: &[NodeId]) -> Result<Fix, String> {
+    let text = cx.file.text;
+    let mut items: Vec<String> = kept
+        .iter()
+        .filter(|&&item| {
+            let value = cx.tree().scalar(item).unwrap_or("");
+            split_security_opt(value).0 != "no-new-privileges"
+        })
+        .map(|&item| {
+            let span = cx.tree().node(item).span;
+            text[span.start..span.end].to_owned()
+        })
+        .collect();
+    items.push(ENTRY.to_owned());
+    cx.add_key("security_opt", &NewValue::Sequence(items))
+        .map(|edit| Fix::safe(format!("Add `{ENTRY}` to `security_opt`"), edit))
+}
+
+/// Adds the entry to the service's own `security_opt`. A merged list is overridden by an own
+/// key that repeats its items, since Compose replaces lists from merge keys whole.
+fn append(cx: &ServiceContext, entry: Entry) -> Result<Fix, String> {
+    let tree = cx.tree();
+    if entry.merged_from.is_some() {
+        let items = tree.items(entry.value).to_vec();
+        if items.iter().any(|&i| tree.resolve(i) != i) {
+            return Err("the merged `security_opt` contains aliases".into());
+        }
+        return add_security_opt(cx, &items);
+    }
+    if !tree.is_sequence(entry.value_written) {
+        return Err("`security_opt` is not a sequence written in the service".into());
+    }
+    cx.editor()
+        .append_item(entry.value_written, ENTRY)
+        .map(|edit| Fix::safe(format!("Add `{ENTRY}` to `security_opt`"), edit))
+}
+
+/// Turns a disabled entry (`no-new-privileges:false`) into an enabled one.
+fn enable(cx: &ServiceContext, entry: Entry, item: NodeId) -> Result<Fix, String> {
+    if entry.merged_from.is_some() {
+        return append(cx, entry);
+    }
+    cx.editor()
+        .replace_scalar(item, ENTRY)
+        .map(|edit| Fix::safe(format!("Change the entry to `{ENTRY}`"), edit))
 }

@@ -2,6 +2,7 @@
 
 use super::{ServiceContext, Setting, parse_bool};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::Fix;
 use crate::rules::{RuleMeta, Target, rule_doc};
 
 /// DH101 metadata.
@@ -22,7 +23,8 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     let diagnostic = match (cx.setting(entry), entry) {
         (Setting::Value(value), _) if parse_bool(&value) == Some(true) => return,
         (Setting::Unknown { variable }, Some(entry)) => {
-            cx.unknown(&META, entry, "read_only", &variable)
+            out.push(cx.unknown(&META, entry, "read_only", &variable));
+            return;
         }
         (Setting::Absent, _) | (_, None) => cx
             .missing(
@@ -42,5 +44,8 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
             )
             .with_label("not `true`"),
     };
-    out.push(diagnostic.with_help(HELP));
+    let fix = cx
+        .set_scalar("read_only", entry, "true")
+        .map(|edit| Fix::safe("Set `read_only: true`", edit));
+    out.push(diagnostic.with_help(HELP).with_fix(fix));
 }

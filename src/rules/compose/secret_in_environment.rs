@@ -3,8 +3,10 @@
 use super::ServiceContext;
 use crate::compose::{EnvVar, env_vars};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Edit, Fix};
 use crate::rules::secrets::{is_literal_secret_value, is_secret_name, known_credential};
 use crate::rules::{RuleMeta, Target, rule_doc};
+use crate::yaml::{Entry, NodeKind, Quoting};
 
 /// DH105 metadata.
 pub static META: RuleMeta = RuleMeta {
@@ -22,17 +24,23 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     let text = cx.file.text;
     if let Some(entry) = cx.get("environment") {
         for var in env_vars(tree, text, entry.value) {
-            check_var(cx, &var, "environment", out);
+            check_var(cx, entry, &var, "environment", out);
         }
     }
     if let Some(entry) = cx.get_path(&["build", "args"]) {
         for var in env_vars(tree, text, entry.value) {
-            check_var(cx, &var, "build argument", out);
+            check_var(cx, entry, &var, "build argument", out);
         }
     }
 }
 
-fn check_var(cx: &ServiceContext, var: &EnvVar, place: &str, out: &mut Vec<Diagnostic>) {
+fn check_var(
+    cx: &ServiceContext,
+    block: Entry,
+    var: &EnvVar,
+    place: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(value) = var.value.as_deref() else {
         return;
     };
@@ -64,6 +72,62 @@ fn check_var(cx: &ServiceContext, var: &EnvVar, place: &str, out: &mut Vec<Diagn
                 "Pass the value at run time: use Compose `secrets:` with `{}_FILE: \
                  /run/secrets/<name>`, or `${{{}:?{} must be set}}`",
                 var.name, var.name, var.name
-            )),
+            ))
+            .with_fix(replace_with_reference(cx, block, var)),
     );
+}
+
+/// Replaces the literal with `${NAME:?NAME must be set}`, so the value has to come from the
+/// environment or an `.env` file. Unsafe: the service fails to start until the variable is set.
+fn replace_with_reference(cx: &ServiceContext, block: Entry, var: &EnvVar) -> Result<Fix, String> {
+    let name = &var.name;
+    let valid_name = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid_name {
+        return Err(format!(
+            "`{name}` cannot be used as an interpolation variable"
+        ));
+    }
+    let tree = cx.tree();
+    let block_span = tree.node(block.value_written).span;
+    let node = tree.node(var.node);
+    let inside = block_span.start <= node.span.start && node.span.end <= block_span.end;
+    if block.merged_from.is_some() || block.value != block.value_written || !inside {
+        return Err("the variable is defined in a shared anchor".into());
+    }
+    let reference = format!("${{{name}:?{name} must be set}}");
+    let flow = matches!(
+        tree.node(block.value).kind,
+        NodeKind::Mapping { flow: true, .. } | NodeKind::Sequence { flow: true, .. }
+    );
+    let is_list_item = node.span.start <= var.name_span.start;
+    let edit = match &node.kind {
+        NodeKind::Scalar {
+            quoting: Quoting::Plain,
+            ..
+        } if flow => {
+            // `{` and `}` end a plain scalar inside a flow collection, so quote the new value.
+            let content = if is_list_item {
+                format!("{name}={reference}")
+            } else {
+                reference.clone()
+            };
+            Edit::replace(node.span, format!("\"{content}\""))
+        }
+        NodeKind::Scalar {
+            quoting: Quoting::Block,
+            ..
+        } => {
+            return Err("the value is a block scalar".into());
+        }
+        NodeKind::Scalar { .. } => Edit::replace(var.value_span, reference.clone()),
+        _ => return Err("the value is not a scalar".into()),
+    };
+    Ok(Fix::unsafe_edit(
+        format!("Replace the literal with `{reference}`"),
+        edit,
+    ))
 }

@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 /// DH202: flags a final stage with no `USER` of its own or inherited, at its `FROM`.
-pub fn check(file: &Dockerfile, last: &Stage, out: &mut Vec<Diagnostic>) {
+pub fn check(text: &str, file: &Dockerfile, last: &Stage, out: &mut Vec<Diagnostic>) {
     let from = &file.instructions[last.from];
     out.push(
         Diagnostic::new(
@@ -30,6 +30,7 @@ pub fn check(file: &Dockerfile, last: &Stage, out: &mut Vec<Diagnostic>) {
         .with_label("final stage starts here")
         .with_help(
             "Add `USER 10001:10001` (or another unprivileged user) at the end of the final stage",
-        ),
+        )
+        .with_fix(super::append_user(text, file, last)),
     );
 }

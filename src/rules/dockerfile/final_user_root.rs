@@ -19,7 +19,13 @@ const HELP: &str =
 
 /// DH201: flags a final stage whose effective `USER` is uid 0, and notes one that depends on a
 /// variable without a value.
-pub fn check(file: &Dockerfile, stages: &[Stage], user: &UserSetting, out: &mut Vec<Diagnostic>) {
+pub fn check(
+    text: &str,
+    file: &Dockerfile,
+    stages: &[Stage],
+    user: &UserSetting,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(last) = stages.last() else { return };
     let mut diagnostic = match &user.resolved {
         Some(value) if is_root_user(value) => {
@@ -34,6 +40,7 @@ pub fn check(file: &Dockerfile, stages: &[Stage], user: &UserSetting, out: &mut 
             Diagnostic::new(&META, user.span, message)
                 .with_label("uid 0")
                 .with_help(HELP)
+                .with_fix(super::append_user(text, file, last))
         }
         Some(_) => return,
         None => Diagnostic::new(

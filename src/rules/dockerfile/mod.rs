@@ -9,15 +9,47 @@ pub mod final_user_root;
 pub mod secret_in_env_arg;
 
 use crate::diagnostic::Diagnostic;
-use crate::dockerfile::Dockerfile;
+use crate::dockerfile::{Dockerfile, Stage};
+use crate::fix::{Edit, Fix};
+use crate::source::LineEnding;
+
+/// The user a fix switches to: numeric, so it works in images that have no user of that
+/// name, and the conventional `nobody` uid and gid.
+pub const FIX_USER: &str = "65534:65534";
+
+/// Adds `USER 65534:65534` after the last instruction of the final stage. Unsafe: files the
+/// process needs may not be readable or writable by that user.
+pub fn append_user(text: &str, file: &Dockerfile, last: &Stage) -> Result<Fix, String> {
+    let Some(index) = last.instructions.clone().last() else {
+        return Err("the final stage has no instructions".into());
+    };
+    let instruction = &file.instructions[index];
+    let end = instruction.span.end;
+    if text[instruction.span.start..end]
+        .trim_end()
+        .ends_with(file.escape)
+    {
+        return Err("the final instruction ends with a line continuation".into());
+    }
+    let eol = LineEnding::detect(text).as_str();
+    let line = format!("USER {FIX_USER}");
+    let edit = match text[end..].find('\n') {
+        Some(i) => Edit::insert(end + i + 1, format!("{line}{eol}")),
+        None => Edit::insert(text.len(), format!("{eol}{line}")),
+    };
+    Ok(Fix::unsafe_edit(
+        format!("Add `{line}` at the end of the final stage"),
+        edit,
+    ))
+}
 
 /// Runs every Dockerfile rule on `file`, whose text is `text`.
 pub fn check(file: &Dockerfile, text: &str, out: &mut Vec<Diagnostic>) {
     let stages = file.stages();
     if let Some(last) = stages.last() {
         match file.effective_user(last.index) {
-            Some(user) => final_user_root::check(file, &stages, &user, out),
-            None => final_user_missing::check(file, last, out),
+            Some(user) => final_user_root::check(text, file, &stages, &user, out),
+            None => final_user_missing::check(text, file, last, out),
         }
     }
     secret_in_env_arg::check(file, text, out);

@@ -1,0 +1,251 @@
+//! Fixes as minimal text edits, and applying them without losing anything the user wrote.
+//!
+//! A [`Fix`] is a list of [`Edit`]s (a byte range and its replacement) attached to a finding,
+//! with an [`Applicability`]: safe fixes only add hardening and are applied by `--fix`; unsafe
+//! ones change what the user wrote or may break a working service, and need `--unsafe-fixes`.
+//! Edits never re-serialize the file, so comments, key order, quoting, anchors, line endings and
+//! a byte-order mark stay as they were.
+
+pub mod diff;
+pub mod verify;
+pub mod write;
+pub mod yaml;
+
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::discovery::FileKind;
+use crate::lint::lint_text;
+use crate::source::Span;
+
+/// When a fix may be applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Adds hardening and keeps everything the user wrote; applied by `--fix`.
+    Safe,
+    /// Rewrites what the user wrote or may break the service; applied with `--unsafe-fixes`.
+    Unsafe,
+}
+
+/// Replacement of the bytes in `span` by `content`; an empty span inserts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    /// The bytes to replace.
+    #[serde(skip)]
+    pub span: Span,
+    /// The new text.
+    pub content: String,
+}
+
+impl Edit {
+    /// Inserts `content` at `offset`.
+    pub fn insert(offset: usize, content: impl Into<String>) -> Self {
+        Edit {
+            span: Span::empty(offset),
+            content: content.into(),
+        }
+    }
+
+    /// Replaces the bytes of `span` with `content`.
+    pub fn replace(span: Span, content: impl Into<String>) -> Self {
+        Edit {
+            span,
+            content: content.into(),
+        }
+    }
+
+    /// Whether two edits touch the same bytes. Insertions at the same offset do not conflict:
+    /// they are applied in order.
+    fn conflicts_with(&self, other: &Edit) -> bool {
+        let (a, b) = (self.span, other.span);
+        if a.is_empty() && b.is_empty() {
+            return false;
+        }
+        if a.is_empty() {
+            return b.start < a.start && a.start < b.end;
+        }
+        if b.is_empty() {
+            return a.start < b.start && b.start < a.end;
+        }
+        a.start < b.end && b.start < a.end
+    }
+}
+
+/// A set of edits that resolves one finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// Whether `--fix` applies it without `--unsafe-fixes`.
+    pub applicability: Applicability,
+    /// What the fix does, starting with an imperative verb.
+    pub title: String,
+    /// The edits, in any order; they never overlap each other.
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    /// A safe fix made of one edit.
+    pub fn safe(title: impl Into<String>, edit: Edit) -> Self {
+        Fix {
+            applicability: Applicability::Safe,
+            title: title.into(),
+            edits: vec![edit],
+        }
+    }
+
+    /// An unsafe fix made of one edit.
+    pub fn unsafe_edit(title: impl Into<String>, edit: Edit) -> Self {
+        Fix {
+            applicability: Applicability::Unsafe,
+            title: title.into(),
+            edits: vec![edit],
+        }
+    }
+}
+
+/// Applies the edits of `fixes` to `text`, skipping any fix whose edits conflict with an
+/// earlier one, and returns the new text, the applied edits and the number of fixes applied.
+///
+/// Fixes are taken in order of their first edit, so the result does not depend on the order
+/// in which rules ran.
+pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<Edit>, usize) {
+    let mut ordered: Vec<&Fix> = fixes.to_vec();
+    ordered.sort_by_key(|fix| fix.edits.iter().map(|e| e.span.start).min().unwrap_or(0));
+    let mut accepted: Vec<Edit> = Vec::new();
+    let mut applied = 0;
+    for fix in ordered {
+        let conflict = fix
+            .edits
+            .iter()
+            .any(|e| accepted.iter().any(|a| a.conflicts_with(e)));
+        let in_bounds = fix.edits.iter().all(|e| {
+            e.span.end <= text.len()
+                && text.is_char_boundary(e.span.start)
+                && text.is_char_boundary(e.span.end)
+        });
+        if conflict || !in_bounds {
+            continue;
+        }
+        accepted.extend(fix.edits.iter().cloned());
+        applied += 1;
+    }
+    // Stable by start, so insertions at one offset keep the order of their fixes.
+    accepted.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut cursor = 0;
+    for edit in &accepted {
+        out.push_str(&text[cursor..edit.span.start]);
+        out.push_str(&edit.content);
+        cursor = edit.span.end;
+    }
+    out.push_str(&text[cursor..]);
+    (out, accepted, applied)
+}
+
+/// Which fixes to apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixMode {
+    /// Safe fixes only.
+    Safe,
+    /// Safe and unsafe fixes.
+    Unsafe,
+}
+
+impl FixMode {
+    /// Whether a fix of `applicability` is applied in this mode.
+    pub fn allows(self, applicability: Applicability) -> bool {
+        self == FixMode::Unsafe || applicability == Applicability::Safe
+    }
+}
+
+/// The result of fixing one text.
+#[derive(Debug)]
+pub struct FixedText {
+    /// The text after every applicable fix.
+    pub text: String,
+    /// Number of findings fixed.
+    pub fixed: usize,
+    /// The findings that remain in the fixed text.
+    pub remaining: Vec<Diagnostic>,
+}
+
+/// Passes after which fixing stops even if fixes remain; each pass fixes every finding whose
+/// edits do not conflict, so real files converge in two or three.
+const MAX_PASSES: usize = 8;
+
+/// Fixes `text` as a file of `kind`: lints, applies the fixes `mode` allows, checks that the
+/// result still parses and keeps everything the original had, and repeats until no fix is left.
+///
+/// Returns an error message, and no text, when a fixed text fails that check.
+pub fn fix_text(kind: FileKind, text: &str, mode: FixMode) -> Result<FixedText, String> {
+    let mut current = text.to_owned();
+    let mut fixed = 0;
+    let mut diagnostics = lint_text(kind, &current);
+    for _ in 0..MAX_PASSES {
+        // Sorted by rule code, so keys inserted at the same place always come in code order.
+        let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
+        sorted.sort_by_key(|d| d.rule.code);
+        let fixes: Vec<&Fix> = sorted
+            .into_iter()
+            .filter_map(|d| d.fix.as_ref())
+            .filter(|fix| mode.allows(fix.applicability))
+            .collect();
+        if fixes.is_empty() {
+            break;
+        }
+        let (next, edits, applied) = apply(&current, &fixes);
+        if applied == 0 || next == current {
+            break;
+        }
+        verify::check(kind, &current, &next, &edits)?;
+        current = next;
+        fixed += applied;
+        diagnostics = lint_text(kind, &current);
+    }
+    Ok(FixedText {
+        text: current,
+        fixed,
+        remaining: diagnostics,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insertions_at_one_offset_keep_their_order() {
+        let a = Fix::safe("a", Edit::insert(1, "A"));
+        let b = Fix::safe("b", Edit::insert(1, "B"));
+        let (out, _, applied) = apply("xy", &[&a, &b]);
+        assert_eq!(out, "xABy");
+        assert_eq!(applied, 2);
+    }
+
+    #[test]
+    fn conflicting_fix_is_skipped() {
+        let a = Fix::safe("a", Edit::replace(Span::new(0, 3), "ABC"));
+        let b = Fix::safe("b", Edit::replace(Span::new(2, 4), "Z"));
+        let c = Fix::safe("c", Edit::insert(1, "!"));
+        let (out, _, applied) = apply("abcd", &[&a, &b, &c]);
+        assert_eq!(out, "ABCd");
+        assert_eq!(applied, 1);
+    }
+
+    #[test]
+    fn insertion_at_replacement_boundary_is_allowed() {
+        let a = Fix::safe("a", Edit::replace(Span::new(0, 2), "AB"));
+        let b = Fix::safe("b", Edit::insert(2, "-"));
+        let (out, _, applied) = apply("abc", &[&a, &b]);
+        assert_eq!(out, "AB-c");
+        assert_eq!(applied, 2);
+    }
+
+    #[test]
+    fn edit_inside_a_character_is_rejected() {
+        let a = Fix::safe("a", Edit::insert(1, "x"));
+        let (out, _, applied) = apply("é", &[&a]);
+        assert_eq!(out, "é");
+        assert_eq!(applied, 0);
+    }
+}

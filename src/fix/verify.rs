@@ -1,0 +1,129 @@
+//! The check that stands between a fixed text and the disk: the fixed text must parse, and
+//! every key, value, item and anchor of the original must still be there, unchanged, except
+//! the values an edit replaced on purpose.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Edit;
+use crate::discovery::FileKind;
+use crate::source::Span;
+use crate::yaml::{NodeId, NodeKind, Tree};
+
+/// Checks that `after` (the result of applying `edits` to `before`) keeps `before`'s content.
+pub fn check(kind: FileKind, before: &str, after: &str, edits: &[Edit]) -> Result<(), String> {
+    match kind {
+        FileKind::Compose => check_yaml(before, after, edits),
+        FileKind::Dockerfile => check_dockerfile(before, after),
+    }
+}
+
+/// A leaf of a YAML tree: a scalar or an alias, addressed by its path of keys and indices.
+#[derive(Debug)]
+struct Leaf {
+    value: String,
+    span: Span,
+}
+
+fn check_yaml(before: &str, after: &str, edits: &[Edit]) -> Result<(), String> {
+    let old = Tree::parse(before).map_err(|e| format!("the original no longer parses: {e}"))?;
+    let new = Tree::parse(after).map_err(|e| format!("the fixed text is not valid YAML: {e}"))?;
+    let (old_leaves, old_anchors) = flatten(&old, before);
+    let (new_leaves, new_anchors) = flatten(&new, after);
+    for (path, leaf) in &old_leaves {
+        // A value an edit replaced may change; everything else must stay as it was.
+        let replaced = edits.iter().any(|e| {
+            !e.span.is_empty()
+                && e.span.start < leaf.span.end.max(leaf.span.start + 1)
+                && leaf.span.start < e.span.end
+        });
+        match new_leaves.get(path) {
+            Some(new_leaf) if new_leaf.value == leaf.value || replaced => {}
+            Some(_) => return Err(format!("the fix would change the value at `{path}`")),
+            None => return Err(format!("the fix would remove `{path}`")),
+        }
+    }
+    if let Some(missing) = old_anchors.difference(&new_anchors).next() {
+        return Err(format!("the fix would remove the anchor `&{missing}`"));
+    }
+    Ok(())
+}
+
+/// Lists every leaf of every document with its path, and the names of all anchors.
+fn flatten(tree: &Tree, text: &str) -> (BTreeMap<String, Leaf>, BTreeSet<String>) {
+    let mut leaves = BTreeMap::new();
+    let mut anchors = BTreeSet::new();
+    let mut stack: Vec<(NodeId, String)> = tree
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, &root)| (root, format!("[doc {i}]")))
+        .collect();
+    while let Some((id, path)) = stack.pop() {
+        let node = tree.node(id);
+        if let Some(anchor) = node.anchor {
+            anchors.insert(text.get(anchor.start..anchor.end).unwrap_or("").to_owned());
+        }
+        match &node.kind {
+            NodeKind::Scalar { value, .. } => {
+                leaves.insert(
+                    path,
+                    Leaf {
+                        value: value.clone(),
+                        span: node.span,
+                    },
+                );
+            }
+            NodeKind::Alias { .. } => {
+                let written = text.get(node.span.start..node.span.end).unwrap_or("");
+                leaves.insert(
+                    path,
+                    Leaf {
+                        value: written.to_owned(),
+                        span: node.span,
+                    },
+                );
+            }
+            NodeKind::Mapping { entries, .. } => {
+                for (index, &(key, value)) in entries.iter().enumerate() {
+                    // Keys are unique in valid Compose files; the index keeps merge keys apart.
+                    let name = tree
+                        .scalar(key)
+                        .map_or_else(|| format!("#{index}"), str::to_owned);
+                    let name = if name == crate::yaml::MERGE_KEY {
+                        format!("<<#{index}")
+                    } else {
+                        name
+                    };
+                    stack.push((value, format!("{path}.{name}")));
+                }
+            }
+            NodeKind::Sequence { items, .. } => {
+                for (index, &item) in items.iter().enumerate() {
+                    stack.push((item, format!("{path}[{index}]")));
+                }
+            }
+        }
+    }
+    (leaves, anchors)
+}
+
+/// Every instruction of the original must still be in the fixed Dockerfile, in order; fixes
+/// only add instructions.
+fn check_dockerfile(before: &str, after: &str) -> Result<(), String> {
+    let old = crate::dockerfile::parse(before)
+        .map_err(|e| format!("the original no longer parses: {e}"))?;
+    let new = crate::dockerfile::parse(after)
+        .map_err(|e| format!("the fixed text is not a valid Dockerfile: {e}"))?;
+    let text_of = |text: &str, span: Span| text.get(span.start..span.end).unwrap_or("").to_owned();
+    let mut remaining = new.instructions.iter().map(|i| text_of(after, i.span));
+    for instruction in &old.instructions {
+        let wanted = text_of(before, instruction.span);
+        if !remaining.any(|found| found == wanted) {
+            return Err(format!(
+                "the fix would remove or change `{}`",
+                wanted.lines().next().unwrap_or("")
+            ));
+        }
+    }
+    Ok(())
+}

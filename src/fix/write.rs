@@ -1,0 +1,40 @@
+//! Writing fixed files atomically: a temporary file in the same folder, flushed and given the
+//! original's permissions, then renamed over the original. A reader sees the old file or the
+//! new one, never a partial write.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+/// Replaces the contents of `path` with `new`, unless the file no longer contains `expected`
+/// (it changed on disk since it was read) or is a symlink.
+pub fn write_atomically(path: &Path, expected: &str, new: &str) -> Result<(), String> {
+    let metadata = fs::symlink_metadata(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    if metadata.file_type().is_symlink() {
+        return Err("the path is a symlink; run the fix on the file it points to".into());
+    }
+    if metadata.permissions().readonly() {
+        return Err("the file is read-only; make it writable to apply fixes".into());
+    }
+    let current = fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    if current != expected.as_bytes() {
+        return Err("the file changed on disk while dhlint was running; run it again".into());
+    }
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(".dhlint-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| format!("cannot create a temporary file in {}: {e}", dir.display()))?;
+    temp.write_all(new.as_bytes())
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(|e| format!("cannot write the temporary file: {e}"))?;
+    fs::set_permissions(temp.path(), metadata.permissions())
+        .map_err(|e| format!("cannot copy the file's permissions: {e}"))?;
+    temp.persist(path)
+        .map_err(|e| format!("cannot replace the file: {}", e.error))?;
+    Ok(())
+}

@@ -1,0 +1,546 @@
+//! Building minimal YAML edits from the node tree: add a key to a mapping, add an item to a
+//! sequence, replace a scalar. Each edit follows the file's own style (indentation width,
+//! indented or flush sequences, flow or block collections, line endings).
+//!
+//! Edits are refused, with a reason, where the surrounding syntax is unusual enough that a
+//! text edit could change meaning: tags or complex keys before a mapping's first key, a
+//! trailing block scalar that keeps its final blank lines, files with lone `\r` line breaks.
+
+use crate::source::Span;
+use crate::yaml::{NodeId, NodeKind, Quoting, Tree};
+
+use super::Edit;
+
+/// A value to write, rendered in block or flow style to match where it goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NewValue {
+    /// A scalar, written as given (quote it yourself when needed).
+    Scalar(String),
+    /// A sequence of scalars.
+    Sequence(Vec<String>),
+    /// A mapping of keys to values.
+    Mapping(Vec<(String, NewValue)>),
+}
+
+/// The formatting conventions of one YAML file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Style {
+    /// The line ending to write.
+    pub eol: &'static str,
+    /// Spaces per indentation level.
+    pub indent: usize,
+    /// Whether block sequences under a key are indented (`key:\n  - a`) or flush (`key:\n- a`).
+    pub indent_sequences: bool,
+    /// Whether the file uses lone `\r` line breaks, which dhlint does not edit.
+    pub lone_cr: bool,
+}
+
+impl Style {
+    /// Detects the style from the first nested block mapping and block sequence of `tree`.
+    pub fn detect(tree: &Tree, text: &str) -> Style {
+        let eol = crate::source::LineEnding::detect(text).as_str();
+        let bytes = text.as_bytes();
+        let lone_cr = bytes
+            .iter()
+            .enumerate()
+            .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        let mut style = Style {
+            eol,
+            indent: 2,
+            indent_sequences: true,
+            lone_cr,
+        };
+        let (mut found_indent, mut found_sequence) = (false, false);
+        let mut stack: Vec<NodeId> = tree.documents.clone();
+        while let Some(id) = stack.pop() {
+            if found_indent && found_sequence {
+                break;
+            }
+            let NodeKind::Mapping {
+                entries,
+                flow: false,
+            } = &tree.node(id).kind
+            else {
+                if let NodeKind::Sequence { items, .. } = &tree.node(id).kind {
+                    stack.extend(items.iter().rev());
+                }
+                continue;
+            };
+            let parent_column = column(text, tree.node(id).span.start);
+            for &(key, value) in entries.iter().rev() {
+                let value = tree.node(value);
+                match &value.kind {
+                    NodeKind::Mapping {
+                        entries: inner,
+                        flow: false,
+                    } if !found_indent => {
+                        if let Some(&(first, _)) = inner.first() {
+                            let child = column(text, tree.node(first).span.start);
+                            if child > parent_column {
+                                style.indent = child - parent_column;
+                                found_indent = true;
+                            }
+                        }
+                    }
+                    NodeKind::Sequence { items, flow: false } if !found_sequence => {
+                        if let Some(dash) = items
+                            .first()
+                            .and_then(|&i| dash_before(text, tree.node(i).span.start))
+                        {
+                            let key_column = column(text, tree.node(key).span.start);
+                            style.indent_sequences = column(text, dash) > key_column;
+                            found_sequence = true;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            stack.extend(entries.iter().rev().map(|&(_, v)| v));
+        }
+        style
+    }
+}
+
+/// Byte column of `offset` within its line.
+fn column(text: &str, offset: usize) -> usize {
+    offset - line_start(text, offset)
+}
+
+/// Offset of the first byte of the line containing `offset`.
+fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1)
+}
+
+/// Offset just past the line break ending the line that contains `offset`, or the end of the
+/// text when that line has no line break.
+fn next_line_start(text: &str, offset: usize) -> usize {
+    match text[offset..].find('\n') {
+        Some(i) => offset + i + 1,
+        None => text.len(),
+    }
+}
+
+/// Offset of the `-` that introduces a block sequence item starting at `item_start`.
+fn dash_before(text: &str, item_start: usize) -> Option<usize> {
+    let before = text[..item_start].trim_end_matches([' ', '\t']);
+    before.ends_with('-').then(|| before.len() - 1)
+}
+
+/// Builds edits for one file.
+pub struct Editor<'a> {
+    tree: &'a Tree,
+    text: &'a str,
+    style: &'a Style,
+}
+
+impl<'a> Editor<'a> {
+    /// Creates an editor for `text`, parsed as `tree`, with its detected `style`.
+    pub fn new(tree: &'a Tree, text: &'a str, style: &'a Style) -> Self {
+        Editor { tree, text, style }
+    }
+
+    fn refuse_file(&self) -> Result<(), String> {
+        if self.style.lone_cr {
+            return Err("the file uses lone carriage returns as line breaks".into());
+        }
+        Ok(())
+    }
+
+    /// An edit that adds `key: value` at the end of mapping `map`, which must be written in the
+    /// file (not reached through an alias).
+    pub fn insert_entry(&self, map: NodeId, key: &str, value: &NewValue) -> Result<Edit, String> {
+        self.refuse_file()?;
+        let node = self.tree.node(map);
+        let NodeKind::Mapping { entries, flow } = &node.kind else {
+            return Err("the value is not a mapping".into());
+        };
+        if *flow {
+            return Ok(self.insert_flow_entry(map, entries, key, value));
+        }
+        let Some(&(first_key, _)) = entries.first() else {
+            return Err("the mapping is empty".into());
+        };
+        let indent = self.block_indent(first_key)?;
+        for &(k, _) in entries {
+            self.check_key(k)?;
+        }
+        let mut lines = Vec::new();
+        render_block(&mut lines, indent, key, value, self.style);
+        self.insert_lines_after(map, indent, &lines)
+    }
+
+    fn insert_flow_entry(
+        &self,
+        map: NodeId,
+        entries: &[(NodeId, NodeId)],
+        key: &str,
+        value: &NewValue,
+    ) -> Edit {
+        let entry = format!("{key}: {}", render_flow(value));
+        match entries.last() {
+            Some(&(_, last)) => Edit::insert(self.tree.node(last).span.end, format!(", {entry}")),
+            // Replacing the whole `{}` makes a second insertion into the same empty mapping
+            // conflict, so it waits for the next pass and gets its `, ` separator then.
+            None => Edit::replace(self.tree.node(map).span, format!("{{{entry}}}")),
+        }
+    }
+
+    /// An edit that adds `item` at the end of sequence `seq`, which must be written in the file.
+    pub fn append_item(&self, seq: NodeId, item: &str) -> Result<Edit, String> {
+        self.refuse_file()?;
+        let node = self.tree.node(seq);
+        let NodeKind::Sequence { items, flow } = &node.kind else {
+            return Err("the value is not a sequence".into());
+        };
+        if *flow {
+            let quoted = quote_for_flow(item);
+            return Ok(match items.last() {
+                Some(&last) => Edit::insert(self.tree.node(last).span.end, format!(", {quoted}")),
+                None => Edit::replace(node.span, format!("[{quoted}]")),
+            });
+        }
+        let Some(&first) = items.first() else {
+            return Err("the sequence is empty".into());
+        };
+        let dash = dash_before(self.text, self.tree.node(first).span.start)
+            .ok_or("the first item is not introduced by `-`")?;
+        let indent = self.prefix_width(dash)?;
+        let line = format!("{}- {item}", " ".repeat(indent));
+        self.insert_lines_after(seq, indent, &[line])
+    }
+
+    /// An edit that replaces the scalar `node` with `text`, keeping its quotes.
+    pub fn replace_scalar(&self, node: NodeId, text: &str) -> Result<Edit, String> {
+        self.refuse_file()?;
+        let scalar = self.tree.node(node);
+        let NodeKind::Scalar { quoting, .. } = &scalar.kind else {
+            return Err("the value is not a scalar".into());
+        };
+        let span = scalar.span;
+        match quoting {
+            Quoting::Plain if span.is_empty() => {
+                // `key:` with no value: the parser places the empty scalar at the end of the
+                // key, so put the value after the colon that follows.
+                let rest = &self.text[span.start..];
+                let colon = rest.trim_start_matches([' ', '\t']);
+                if !colon.starts_with(':') {
+                    return Err("the empty value is not after a `key:`".into());
+                }
+                let colon_at = span.start + (rest.len() - colon.len());
+                // Replacing the colon (rather than inserting after it) marks the empty value
+                // as the edited one for the check that nothing else changed.
+                Ok(Edit::replace(
+                    Span::new(colon_at, colon_at + 1),
+                    format!(": {text}"),
+                ))
+            }
+            Quoting::Plain => Ok(Edit::replace(span, text)),
+            Quoting::Single | Quoting::Double if span.len() >= 2 => {
+                Ok(Edit::replace(Span::new(span.start + 1, span.end - 1), text))
+            }
+            _ => Err("the value is a block scalar".into()),
+        }
+    }
+
+    /// The indentation of the block mapping whose first key is `first_key`, checking that only
+    /// spaces and sequence dashes come before it on its line.
+    fn block_indent(&self, first_key: NodeId) -> Result<usize, String> {
+        let start = self.tree.node(first_key).span.start;
+        self.prefix_width(start)
+    }
+
+    /// The width of the text before `offset` on its line, which must be spaces and `- `.
+    fn prefix_width(&self, offset: usize) -> Result<usize, String> {
+        let prefix = &self.text[line_start(self.text, offset)..offset];
+        let prefix = prefix.strip_prefix(crate::source::BOM).unwrap_or(prefix);
+        if !prefix.chars().all(|c| c == ' ' || c == '-') {
+            return Err("the first key shares its line with a tag, anchor or other syntax".into());
+        }
+        Ok(prefix.chars().count())
+    }
+
+    fn check_key(&self, key: NodeId) -> Result<(), String> {
+        let node = self.tree.node(key);
+        match &node.kind {
+            NodeKind::Scalar { value, .. } if !value.is_empty() && node.tag.is_none() => {
+                let before = self.text[..node.span.start].trim_end_matches(' ');
+                if before.ends_with('?') {
+                    return Err("the mapping uses explicit `?` keys".into());
+                }
+                Ok(())
+            }
+            _ => Err("the mapping has an empty, tagged or complex key".into()),
+        }
+    }
+
+    /// An edit inserting `lines` (without line breaks) after the last content line of the block
+    /// collection `node`, and after any comment lines below it that are indented deeper than
+    /// `indent`, which belong to the collection's last value.
+    fn insert_lines_after(
+        &self,
+        node: NodeId,
+        indent: usize,
+        lines: &[String],
+    ) -> Result<Edit, String> {
+        self.check_trailing_block_scalar(node)?;
+        let text = self.text;
+        let content_end = text[..self.tree.node(node).span.end].trim_end().len();
+        let mut at = next_line_start(text, content_end);
+        loop {
+            let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            let line = &text[at..line_end];
+            let trimmed = line.trim_start_matches(' ');
+            let deeper = line.len() - trimmed.len() > indent;
+            if at < text.len() && deeper && trimmed.starts_with('#') {
+                at = next_line_start(text, at);
+            } else {
+                break;
+            }
+        }
+        let eol = self.style.eol;
+        let mut content = lines.join(eol);
+        if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
+            // The file has no final line break: keep it that way.
+            content = format!("{eol}{content}");
+        } else {
+            content.push_str(eol);
+        }
+        Ok(Edit::insert(at, content))
+    }
+
+    /// Refuses when the last value inside `node` is a block scalar whose trailing blank lines
+    /// are content (`|+`), since a line inserted after it would move them out of the scalar.
+    fn check_trailing_block_scalar(&self, node: NodeId) -> Result<(), String> {
+        let mut current = node;
+        loop {
+            match &self.tree.node(current).kind {
+                NodeKind::Mapping {
+                    entries,
+                    flow: false,
+                } => match entries.last() {
+                    Some(&(_, value)) => current = value,
+                    None => return Ok(()),
+                },
+                NodeKind::Sequence { items, flow: false } => match items.last() {
+                    Some(&item) => current = item,
+                    None => return Ok(()),
+                },
+                NodeKind::Scalar {
+                    value,
+                    quoting: Quoting::Block,
+                } if value.ends_with("\n\n") => {
+                    return Err(
+                        "the last value is a block scalar that keeps trailing blank lines".into(),
+                    );
+                }
+                _ => return Ok(()),
+            }
+        }
+    }
+}
+
+/// Appends the lines of `key: value` in block style at `indent` spaces.
+fn render_block(
+    lines: &mut Vec<String>,
+    indent: usize,
+    key: &str,
+    value: &NewValue,
+    style: &Style,
+) {
+    let pad = " ".repeat(indent);
+    match value {
+        NewValue::Scalar(scalar) => lines.push(format!("{pad}{key}: {scalar}")),
+        NewValue::Sequence(items) => {
+            lines.push(format!("{pad}{key}:"));
+            let item_pad = if style.indent_sequences {
+                indent + style.indent
+            } else {
+                indent
+            };
+            for item in items {
+                lines.push(format!("{}- {item}", " ".repeat(item_pad)));
+            }
+        }
+        NewValue::Mapping(entries) => {
+            lines.push(format!("{pad}{key}:"));
+            for (inner_key, inner_value) in entries {
+                render_block(lines, indent + style.indent, inner_key, inner_value, style);
+            }
+        }
+    }
+}
+
+/// Renders `value` in flow style.
+pub fn render_flow(value: &NewValue) -> String {
+    match value {
+        NewValue::Scalar(scalar) => quote_for_flow(scalar),
+        NewValue::Sequence(items) => {
+            let items: Vec<String> = items.iter().map(|i| quote_for_flow(i)).collect();
+            format!("[{}]", items.join(", "))
+        }
+        NewValue::Mapping(entries) => {
+            let entries: Vec<String> = entries
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", render_flow(v)))
+                .collect();
+            format!("{{{}}}", entries.join(", "))
+        }
+    }
+}
+
+/// Quotes a plain scalar that contains characters with a meaning inside flow collections.
+fn quote_for_flow(scalar: &str) -> String {
+    let already_quoted = scalar.starts_with('"') || scalar.starts_with('\'');
+    if !already_quoted && scalar.contains([':', ',', '[', ']', '{', '}', '#']) {
+        format!("\"{}\"", scalar.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        scalar.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::Fix;
+    use crate::fix::apply;
+
+    fn edit_text(text: &str, build: impl Fn(&Editor, &Tree) -> Edit) -> String {
+        let tree = Tree::parse(text).unwrap();
+        let style = Style::detect(&tree, text);
+        let editor = Editor::new(&tree, text, &style);
+        let fix = Fix::safe("test", build(&editor, &tree));
+        apply(text, &[&fix]).0
+    }
+
+    fn service(tree: &Tree) -> NodeId {
+        let services = tree.get(tree.documents[0], "services").unwrap().value;
+        tree.get(services, "web").unwrap().value
+    }
+
+    #[test]
+    fn block_insert_goes_after_last_key_before_trailing_comments() {
+        let text = "services:\n  web:\n    image: x  # pinned\n    # keep me below\nother: 1\n";
+        let out = edit_text(text, |e, t| {
+            e.insert_entry(service(t), "read_only", &NewValue::Scalar("true".into()))
+                .unwrap()
+        });
+        assert_eq!(
+            out,
+            "services:\n  web:\n    image: x  # pinned\n    read_only: true\n    # keep me below\nother: 1\n"
+        );
+    }
+
+    #[test]
+    fn deeper_comments_stay_with_the_block_above() {
+        let text = "services:\n  web:\n    environment:\n      A: 1\n      # B: 2\n";
+        let out = edit_text(text, |e, t| {
+            e.insert_entry(service(t), "read_only", &NewValue::Scalar("true".into()))
+                .unwrap()
+        });
+        assert_eq!(
+            out,
+            "services:\n  web:\n    environment:\n      A: 1\n      # B: 2\n    read_only: true\n"
+        );
+    }
+
+    #[test]
+    fn flow_mapping_insert() {
+        let text = "services:\n  web: {image: x}\n";
+        let out = edit_text(text, |e, t| {
+            e.insert_entry(
+                service(t),
+                "cap_drop",
+                &NewValue::Sequence(vec!["ALL".into()]),
+            )
+            .unwrap()
+        });
+        assert_eq!(out, "services:\n  web: {image: x, cap_drop: [ALL]}\n");
+    }
+
+    #[test]
+    fn crlf_and_missing_final_newline() {
+        let text = "services:\r\n  web:\r\n    image: x";
+        let out = edit_text(text, |e, t| {
+            e.insert_entry(service(t), "read_only", &NewValue::Scalar("true".into()))
+                .unwrap()
+        });
+        assert_eq!(
+            out,
+            "services:\r\n  web:\r\n    image: x\r\n    read_only: true"
+        );
+    }
+
+    #[test]
+    fn block_sequence_style_is_followed() {
+        let text = "services:\n  web:\n    ports:\n    - 80\n    image: x\n";
+        let out = edit_text(text, |e, t| {
+            e.insert_entry(
+                service(t),
+                "cap_drop",
+                &NewValue::Sequence(vec!["ALL".into()]),
+            )
+            .unwrap()
+        });
+        assert_eq!(
+            out,
+            "services:\n  web:\n    ports:\n    - 80\n    image: x\n    cap_drop:\n    - ALL\n"
+        );
+    }
+
+    #[test]
+    fn append_to_block_and_flow_sequences() {
+        let text = "services:\n  web:\n    cap_drop:\n      - NET_RAW  # raw sockets\n    security_opt: []\n";
+        let out = edit_text(text, |e, t| {
+            let seq = t.get(service(t), "cap_drop").unwrap().value;
+            e.append_item(seq, "ALL").unwrap()
+        });
+        assert_eq!(
+            out,
+            "services:\n  web:\n    cap_drop:\n      - NET_RAW  # raw sockets\n      - ALL\n    security_opt: []\n"
+        );
+        let out = edit_text(text, |e, t| {
+            let seq = t.get(service(t), "security_opt").unwrap().value;
+            e.append_item(seq, "no-new-privileges:true").unwrap()
+        });
+        assert!(out.contains("security_opt: [\"no-new-privileges:true\"]"));
+    }
+
+    #[test]
+    fn replace_keeps_quotes_and_comment() {
+        let text = "services:\n  web:\n    read_only: \"false\"  # why\n";
+        let out = edit_text(text, |e, t| {
+            let value = t.get(service(t), "read_only").unwrap().value;
+            e.replace_scalar(value, "true").unwrap()
+        });
+        assert_eq!(out, "services:\n  web:\n    read_only: \"true\"  # why\n");
+    }
+
+    #[test]
+    fn keep_chomping_block_scalar_is_refused() {
+        let text = "services:\n  web:\n    command: |+\n      run\n\n\n";
+        let tree = Tree::parse(text).unwrap();
+        let style = Style::detect(&tree, text);
+        let editor = Editor::new(&tree, text, &style);
+        let result = editor.insert_entry(
+            service(&tree),
+            "read_only",
+            &NewValue::Scalar("true".into()),
+        );
+        assert!(result.is_err());
+    }
+
+    #[test]
+    fn lone_cr_file_is_refused() {
+        let text = "services:\r  web:\r    image: x\r";
+        let tree = Tree::parse(text).unwrap();
+        let style = Style::detect(&tree, text);
+        assert!(style.lone_cr);
+        let editor = Editor::new(&tree, text, &style);
+        let result = editor.insert_entry(
+            service(&tree),
+            "read_only",
+            &NewValue::Scalar("true".into()),
+        );
+        assert!(result.is_err());
+    }
+}

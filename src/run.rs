@@ -1,0 +1,237 @@
+//! One run of the command line: discover files, lint (and fix) them in parallel, report in
+//! path order, and decide the exit status.
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Component, Path};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::cli::{Args, ColorChoice, Format};
+use crate::discovery::{self, Candidate, WalkOptions};
+use crate::fix::{self, FixMode};
+use crate::lint::{self, FileReport};
+use crate::report::{self, Totals};
+
+/// How a run ended, which decides the process exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// No findings (or, with `--diff`, nothing to change): exit 0.
+    Clean,
+    /// Findings (or, with `--diff`, changes to make): exit 1.
+    Findings,
+    /// A usage or I/O error, a file that could not be parsed, or a fix that could not be
+    /// applied: exit 2.
+    Error,
+}
+
+impl ExitStatus {
+    /// Returns the process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Clean => 0,
+            ExitStatus::Findings => 1,
+            ExitStatus::Error => 2,
+        }
+    }
+}
+
+/// What the run does with fixes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Action {
+    Lint,
+    Fix(FixMode),
+    Diff(FixMode),
+}
+
+/// Lints the paths in `args` and writes the report to stdout.
+pub fn run(args: &Args) -> io::Result<ExitStatus> {
+    let started = Instant::now();
+    let options = WalkOptions {
+        hidden: args.hidden,
+        no_ignore: args.no_ignore,
+        forced_kind: args.kind,
+        threads: args.threads,
+    };
+    let (candidates, walk_errors) = discovery::discover(&args.paths, &options);
+    for error in &walk_errors {
+        match &error.path {
+            Some(path) => log::error!("{}: {}", path.display(), error.message),
+            None => log::error!("{}", error.message),
+        }
+    }
+    log::info!(
+        "found {} files in {:.1?}",
+        candidates.len(),
+        started.elapsed()
+    );
+
+    let mode = if args.unsafe_fixes {
+        FixMode::Unsafe
+    } else {
+        FixMode::Safe
+    };
+    let action = if args.diff {
+        Action::Diff(mode)
+    } else if args.fix {
+        Action::Fix(mode)
+    } else {
+        Action::Lint
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+        .map_err(io::Error::other)?;
+    let reports: Vec<FileReport> =
+        pool.install(|| candidates.par_iter().map(|c| process(c, action)).collect());
+
+    let mut totals = Totals::default();
+    for report in &reports {
+        totals.add(report);
+    }
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if let Action::Diff(_) = action {
+        for report in &reports {
+            if let Some(diff) = &report.diff {
+                out.write_all(diff.as_bytes())?;
+            }
+        }
+    } else {
+        write_findings(args, &mut out, &reports, &totals)?;
+    }
+    out.flush()?;
+    for report in &reports {
+        if let Some(error) = &report.fix_error {
+            log::error!("{}: fixes not applied: {error}", report.path.display());
+        }
+    }
+    if let Action::Diff(_) = action {
+        let changed = reports.iter().filter(|r| r.diff.is_some()).count();
+        writeln!(
+            io::stderr(),
+            "Would fix {} in {} ({} would remain).",
+            plural(totals.fixed, "finding"),
+            plural(changed, "file"),
+            totals.findings()
+        )?;
+    }
+    log::info!(
+        "checked {} files in {:.1?}",
+        totals.files,
+        started.elapsed()
+    );
+
+    let failed = !walk_errors.is_empty() || totals.parse_errors > 0 || totals.fix_errors > 0;
+    let dirty = match action {
+        Action::Diff(_) => reports.iter().any(|r| r.diff.is_some()),
+        _ => totals.findings() > 0,
+    };
+    Ok(if failed {
+        ExitStatus::Error
+    } else if dirty {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    })
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+fn write_findings(
+    args: &Args,
+    out: &mut dyn Write,
+    reports: &[FileReport],
+    totals: &Totals,
+) -> io::Result<()> {
+    match args.format {
+        Format::Human => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            let reporter = report::human::HumanReporter::new(color, 100);
+            for report in reports {
+                reporter.write_file(out, report)?;
+            }
+            if !args.quiet {
+                reporter.write_summary(out, totals)?;
+            }
+            Ok(())
+        }
+        Format::Json => report::json::write(out, reports),
+    }
+}
+
+/// Lints one file and, when asked, fixes it or computes its diff.
+fn process(candidate: &Candidate, action: Action) -> FileReport {
+    let mut report = lint::lint_path(&candidate.path, candidate.kind);
+    let mode = match action {
+        Action::Lint => return report,
+        Action::Fix(mode) | Action::Diff(mode) => mode,
+    };
+    let has_fix = report
+        .diagnostics
+        .iter()
+        .any(|d| d.fix.as_ref().is_some_and(|f| mode.allows(f.applicability)));
+    let Some(original) = report
+        .source
+        .as_deref()
+        .filter(|_| has_fix && !report.has_parse_error())
+    else {
+        return report;
+    };
+    let fixed = match fix::fix_text(candidate.kind, original, mode) {
+        Ok(fixed) if fixed.text != original => fixed,
+        Ok(_) => return report,
+        Err(error) => {
+            report.fix_error = Some(format!(
+                "internal error, the fixed text failed a check: {error}"
+            ));
+            return report;
+        }
+    };
+    if let Action::Fix(_) = action {
+        if let Err(error) = fix::write::write_atomically(&candidate.path, original, &fixed.text) {
+            report.fix_error = Some(error);
+            return report;
+        }
+    } else {
+        report.diff = Some(fix::diff::unified(
+            &diff_path(&candidate.path),
+            original,
+            &fixed.text,
+        ));
+    }
+    report.fixed = fixed.fixed;
+    report.diagnostics = fixed.remaining;
+    report.source = Some(fixed.text);
+    report
+}
+
+/// The path to put in diff headers: relative, with `/` separators, so that `git apply` and
+/// `patch -p1` run from the current folder find the file.
+fn diff_path(path: &Path) -> String {
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    let parts: Vec<String> = relative
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            Component::ParentDir => Some("..".to_owned()),
+            _ => None,
+        })
+        .collect();
+    parts.join("/")
+}
