@@ -378,3 +378,162 @@ fn demo_project_shows_findings() {
         assert!(codes.contains(code), "the demo should show {code}");
     }
 }
+
+const UNHARDENED: &str = "# web tier\nservices:\n  web:\n    image: nginx:1.27  # pinned\n    \
+    user: \"101\"\n    cap_drop:\n      - NET_RAW\n";
+
+#[test]
+fn diff_applies_with_git_and_patch_and_matches_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app/compose.yaml", UNHARDENED);
+    write(
+        dir.path(),
+        "app/Dockerfile",
+        "FROM alpine:3.20\nUSER 1000\n",
+    );
+    let diff = dhlint()
+        .current_dir(dir.path())
+        .arg("--diff")
+        .arg("app")
+        .assert()
+        .code(1);
+    let diff = String::from_utf8(diff.get_output().stdout.clone()).unwrap();
+    assert!(
+        diff.starts_with("--- a/app/compose.yaml\n+++ b/app/compose.yaml\n"),
+        "{diff}"
+    );
+    // --diff changes nothing on disk.
+    assert_eq!(
+        fs::read_to_string(dir.path().join("app/compose.yaml")).unwrap(),
+        UNHARDENED
+    );
+
+    let git_copy = tempfile::tempdir().unwrap();
+    let patch_copy = tempfile::tempdir().unwrap();
+    for copy in [git_copy.path(), patch_copy.path()] {
+        write(copy, "app/compose.yaml", UNHARDENED);
+        fs::write(copy.join("fix.diff"), &diff).unwrap();
+    }
+    let git = Command::new("git")
+        .args(["apply", "fix.diff"])
+        .current_dir(git_copy.path())
+        .status()
+        .unwrap();
+    assert!(git.success(), "git apply failed");
+    let patch = Command::new("patch")
+        .args(["-p1", "-i", "fix.diff"])
+        .current_dir(patch_copy.path())
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(patch.success(), "patch -p1 failed");
+
+    dhlint()
+        .current_dir(dir.path())
+        .arg("--fix")
+        .arg("app")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("fixed 5 findings"));
+    let fixed = fs::read_to_string(dir.path().join("app/compose.yaml")).unwrap();
+    assert_eq!(
+        fs::read_to_string(git_copy.path().join("app/compose.yaml")).unwrap(),
+        fixed
+    );
+    assert_eq!(
+        fs::read_to_string(patch_copy.path().join("app/compose.yaml")).unwrap(),
+        fixed
+    );
+    assert!(fixed.contains("    image: nginx:1.27  # pinned\n"));
+    assert!(fixed.contains("      - NET_RAW\n      - ALL\n"));
+
+    // Nothing is left to fix, and no temporary file is left behind.
+    dhlint()
+        .current_dir(dir.path())
+        .arg("--diff")
+        .arg("app")
+        .assert()
+        .code(0)
+        .stdout("");
+    let leftovers: Vec<_> = fs::read_dir(dir.path().join("app"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("dhlint"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn fix_keeps_permissions_and_reports_remaining() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("compose.yaml");
+    let compose = UNHARDENED.replace("    user: \"101\"\n", "    user: root\n");
+    fs::write(&path, &compose).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+    let output = dhlint()
+        .arg(&path)
+        .args(["--fix", "--format", "json"])
+        .assert()
+        .code(1);
+    let remaining = json_findings(&output.get_output().stdout);
+    let codes: Vec<_> = remaining
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["DH106"], "only the root user has no fix");
+    let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+}
+
+#[test]
+fn read_only_file_is_left_untouched() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("compose.yaml");
+    fs::write(&path, UNHARDENED).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+    dhlint()
+        .arg(&path)
+        .arg("--fix")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("compose.yaml"))
+        .stderr(predicate::str::contains("read-only"));
+    assert_eq!(fs::read_to_string(&path).unwrap(), UNHARDENED);
+}
+
+#[test]
+fn unsafe_fixes_need_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", "FROM alpine:3.20\nUSER root\n");
+    dhlint()
+        .current_dir(dir.path())
+        .args(["--diff", "."])
+        .assert()
+        .code(0)
+        .stdout("");
+    dhlint()
+        .current_dir(dir.path())
+        .args(["--diff", "--unsafe-fixes", "."])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("+USER 65534:65534"));
+}
+
+#[test]
+fn symlink_is_not_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("compose.yaml");
+    fs::write(&target, UNHARDENED).unwrap();
+    let link = dir.path().join("compose.yaml");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    dhlint()
+        .arg(&link)
+        .arg("--fix")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("symlink"));
+    assert_eq!(fs::read_to_string(&target).unwrap(), UNHARDENED);
+}

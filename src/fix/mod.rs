@@ -129,8 +129,17 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<Edit>, usize) {
         accepted.extend(fix.edits.iter().cloned());
         applied += 1;
     }
-    // Stable by start, so insertions at one offset keep the order of their fixes.
-    accepted.sort_by_key(|e| (e.span.start, e.span.end));
+    // Insertions at one offset keep the order of their fixes, except that more deeply
+    // indented lines go first: an item for a sequence that ends at that offset must come
+    // before a key of the enclosing mapping, or YAML would read it as part of the key's value.
+    accepted.sort_by_key(|e| {
+        let indent = if e.span.is_empty() {
+            e.content.len() - e.content.trim_start_matches(' ').len()
+        } else {
+            0
+        };
+        (e.span.start, e.span.end, std::cmp::Reverse(indent))
+    });
     let mut out = String::with_capacity(text.len() + 256);
     let mut cursor = 0;
     for edit in &accepted {
@@ -198,9 +207,26 @@ pub fn fix_text(kind: FileKind, text: &str, mode: FixMode) -> Result<FixedText, 
             break;
         }
         verify::check(kind, &current, &next, &edits)?;
+        let next_diagnostics = lint_text(kind, &next);
+        // A fix that was applied must resolve its finding; one that is still reported means
+        // the edit landed somewhere other than intended.
+        for diagnostic in &diagnostics {
+            let was_fixed = diagnostic.fix.as_ref().is_some_and(|fix| {
+                fix.edits.iter().all(|e| edits.contains(e)) && mode.allows(fix.applicability)
+            });
+            let persists = next_diagnostics
+                .iter()
+                .any(|d| std::ptr::eq(d.rule, diagnostic.rule) && d.message == diagnostic.message);
+            if was_fixed && persists {
+                return Err(format!(
+                    "the fix for {} did not resolve \"{}\"",
+                    diagnostic.rule.code, diagnostic.message
+                ));
+            }
+        }
         current = next;
         fixed += applied;
-        diagnostics = lint_text(kind, &current);
+        diagnostics = next_diagnostics;
     }
     Ok(FixedText {
         text: current,
