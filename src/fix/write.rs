@@ -38,3 +38,35 @@ pub fn write_atomically(path: &Path, expected: &str, new: &str) -> Result<(), St
         .map_err(|e| format!("cannot replace the file: {}", e.error))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_file_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("compose.yaml");
+        fs::write(&path, "edited by someone else\n").unwrap();
+        let error = write_atomically(&path, "as read\n", "fixed\n").unwrap_err();
+        assert!(error.contains("changed on disk"), "{error}");
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            "edited by someone else\n"
+        );
+    }
+
+    #[test]
+    fn write_replaces_contents() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("compose.yaml");
+        fs::write(&path, "old\n").unwrap();
+        write_atomically(&path, "old\n", "new\n").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new\n");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "temporary file left behind"
+        );
+    }
+}
