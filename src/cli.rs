@@ -4,15 +4,20 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
+use crate::diagnostic::Severity;
 use crate::discovery::FileKind;
+
+fn parse_severity(value: &str) -> Result<Severity, String> {
+    value.parse()
+}
 
 /// Docker hardening linter: finds where Compose files and Dockerfiles keep Docker's
 /// permissive defaults.
 #[derive(Debug, Parser)]
 #[command(name = "dhlint", version, about, long_about = None)]
 pub struct Args {
-    /// Files or folders to lint. Folders are walked for Compose files and Dockerfiles; files
-    /// named here are linted whatever their name.
+    /// Files or directories to lint. Directories are walked for Compose files and Dockerfiles,
+    /// and files named here are linted whatever their name.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
 
@@ -30,6 +35,11 @@ pub struct Args {
     #[arg(long)]
     pub unsafe_fixes: bool,
 
+    /// The lowest severity that makes the run fail (exit code 1). Findings below it are still
+    /// printed.
+    #[arg(long, value_name = "SEVERITY", default_value = "info", value_parser = parse_severity)]
+    pub fail_on: Severity,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -38,7 +48,7 @@ pub struct Args {
     #[arg(long, value_enum)]
     pub kind: Option<FileKind>,
 
-    /// Also lint hidden files and folders (names starting with `.`).
+    /// Also lint hidden files and directories (names starting with `.`).
     #[arg(long)]
     pub hidden: bool,
 

@@ -39,7 +39,7 @@ pub struct Candidate {
 pub struct WalkError {
     /// The path involved, when known.
     pub path: Option<PathBuf>,
-    /// The error message.
+    /// The error message, which names the path.
     pub message: String,
 }
 
@@ -78,16 +78,21 @@ const NOT_DOCKERFILE_SUFFIXES: &[&str] = &[
 /// Decides the kind of a file from its name alone.
 ///
 /// Compose: `compose.yaml`, `compose.yml`, `docker-compose.yaml`, `docker-compose.yml` and
-/// their `compose.<anything>.yaml` variants (`compose.override.yaml`, `docker-compose.prod.yml`).
-/// Dockerfile: `Dockerfile`, `Dockerfile.<suffix>`, `<prefix>.Dockerfile`, `<prefix>.dockerfile`,
-/// `Containerfile`, `Containerfile.<suffix>`, except templates and other look-alikes.
+/// their variants with a suffix after `.`, `-` or `_` (`compose.override.yaml`,
+/// `docker-compose.prod.yml`, `docker-compose-dev.yml`). Dockerfile: `Dockerfile`,
+/// `Containerfile` and their variants with a suffix after `.`, `-` or `_` (`Dockerfile.dev`,
+/// `Dockerfile-prod`), and `<prefix>.Dockerfile`, except templates and other look-alikes.
 pub fn classify(file_name: &str) -> Option<FileKind> {
     let lower = file_name.to_ascii_lowercase();
     let is_yaml = lower.ends_with(".yaml") || lower.ends_with(".yml");
     if is_yaml {
         let stem = lower.rsplit_once('.').map_or("", |(stem, _)| stem);
         let base = stem.strip_prefix("docker-").unwrap_or(stem);
-        if base == "compose" || base.starts_with("compose.") {
+        let variant = ['.', '-', '_'].iter().any(|sep| {
+            base.strip_prefix("compose")
+                .is_some_and(|rest| rest.starts_with(*sep))
+        });
+        if base == "compose" || variant {
             return Some(FileKind::Compose);
         }
         return None;
@@ -102,7 +107,7 @@ pub fn classify(file_name: &str) -> Option<FileKind> {
         lower == *name
             || lower
                 .strip_prefix(name)
-                .is_some_and(|rest| rest.starts_with('.'))
+                .is_some_and(|rest| rest.starts_with(['.', '-', '_']))
     });
     if named || lower.ends_with(".dockerfile") {
         return Some(FileKind::Dockerfile);
@@ -144,14 +149,20 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Candidate>, Ve
                     kind,
                 });
             }
-            Err(error) => lock(&errors).push(WalkError {
-                path: Some(path.clone()),
-                message: if error.kind() == std::io::ErrorKind::NotFound {
-                    "No such file or folder".to_owned()
-                } else {
-                    error.to_string()
-                },
-            }),
+            Err(error) => {
+                let broken_link = fs_is_symlink(path);
+                let reason = match error.kind() {
+                    std::io::ErrorKind::NotFound if broken_link => {
+                        "broken symlink: its target does not exist".to_owned()
+                    }
+                    std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+                    _ => error.to_string(),
+                };
+                lock(&errors).push(WalkError {
+                    path: Some(path.clone()),
+                    message: format!("{}: {reason}", path.display()),
+                });
+            }
         }
     }
     if let Some((first, rest)) = roots.split_first() {
@@ -189,7 +200,10 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Candidate>, Ve
                                 kind,
                             });
                         } else if let (false, Some(_)) = (is_file, kind) {
-                            log::debug!("skipping {}: not a regular file", entry.path().display());
+                            log::info!(
+                                "skipping {}: not a regular file (symlinks are not followed)",
+                                entry.path().display()
+                            );
                         }
                     }
                     Err(error) => lock(errors).push(WalkError {
@@ -203,10 +217,17 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Candidate>, Ve
     }
     let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
     found.sort_by(|a, b| a.path.cmp(&b.path));
-    found.dedup_by(|a, b| a.path == b.path);
+    // The same file reached through two spellings (`app` and `./app/../app`) is linted once.
+    let mut seen = std::collections::HashSet::new();
+    found
+        .retain(|c| seen.insert(std::fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone())));
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     (found, errors)
+}
+
+fn fs_is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -245,12 +266,14 @@ mod tests {
             "docker-compose.override.yml",
             "compose.prod.yaml",
             "docker-compose.dev.yml",
+            "docker-compose-dev.yml",
+            "compose_test.yaml",
         ] {
             assert_eq!(classify(name), Some(FileKind::Compose), "{name}");
         }
         for name in [
             "config.yaml",
-            "compose-dev.yml",
+            "composer.yml",
             "mycompose.yaml",
             "compose.json",
         ] {
@@ -267,6 +290,8 @@ mod tests {
             "api.dockerfile",
             "Containerfile",
             "Containerfile.alpine",
+            "Dockerfile-dev",
+            "Dockerfile_prod",
         ] {
             assert_eq!(classify(name), Some(FileKind::Dockerfile), "{name}");
         }

@@ -53,7 +53,7 @@ impl FileReport {
 pub fn lint_path(path: &Path, kind: FileKind) -> FileReport {
     let (source, diagnostics) = match read_text(path) {
         Ok(text) => {
-            let diagnostics = lint_text(kind, &text);
+            let diagnostics = lint_text_with(kind, &text, LintOptions::for_path(path));
             (Some(text), diagnostics)
         }
         Err(message) => (
@@ -103,13 +103,17 @@ fn io_message(error: &io::Error) -> String {
 pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         return Err(
-            "File is UTF-16 encoded; dhlint reads UTF-8 only: convert it, for example \
+            "File is UTF-16 encoded, and dhlint reads UTF-8 only. Convert it, for example \
                     with `iconv -f UTF-16 -t UTF-8`"
                 .into(),
         );
     }
     if bytes.iter().take(8192).any(|&b| b == 0) {
-        return Err("File is binary (it contains NUL bytes), not a text file".into());
+        return Err(
+            "File is binary (it contains NUL bytes), not a Compose file or Dockerfile. \
+                    Exclude it with `.dhlintignore` if its name misleads dhlint"
+                .into(),
+        );
     }
     String::from_utf8(bytes).map_err(|e| {
         format!(
@@ -119,12 +123,42 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
     })
 }
 
-/// Lints `text` as a file of `kind`.
+/// How one file is linted, beyond its kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LintOptions {
+    /// The Compose file is an override (`compose.override.yaml`) that only adds to a base file,
+    /// so settings it does not mention are not reported missing.
+    pub compose_fragment: bool,
+}
+
+impl LintOptions {
+    /// Options for the file at `path`, decided by its name.
+    pub fn for_path(path: &Path) -> Self {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase());
+        LintOptions {
+            compose_fragment: name.is_some_and(|n| n.contains(".override.")),
+        }
+    }
+}
+
+/// Lints `text` as a file of `kind` with default options.
 pub fn lint_text(kind: FileKind, text: &str) -> Vec<Diagnostic> {
+    lint_text_with(kind, text, LintOptions::default())
+}
+
+/// Lints `text` as a file of `kind`.
+pub fn lint_text_with(kind: FileKind, text: &str, options: LintOptions) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     match kind {
         FileKind::Compose => match ComposeFile::parse(text) {
-            Ok(file) => rules::compose::check(&file, &mut diagnostics),
+            Ok(file) => {
+                let check = rules::compose::CheckOptions {
+                    fragment: options.compose_fragment,
+                };
+                rules::compose::check(&file, check, &mut diagnostics);
+            }
             Err(error) => diagnostics.push(
                 Diagnostic::new(
                     &tool::PARSE_ERROR,

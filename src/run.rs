@@ -55,10 +55,12 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
     };
     let (candidates, walk_errors) = discovery::discover(&args.paths, &options);
     for error in &walk_errors {
-        match &error.path {
-            Some(path) => log::error!("{}: {}", path.display(), error.message),
-            None => log::error!("{}", error.message),
-        }
+        log::error!("{}", error.message);
+    }
+    if candidates.is_empty() && walk_errors.is_empty() {
+        log::warn!(
+            "no Compose files or Dockerfiles found; name files directly to lint other names"
+        );
     }
     log::info!(
         "found {} files in {:.1?}",
@@ -82,6 +84,7 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
         .num_threads(args.threads)
         .build()
         .map_err(io::Error::other)?;
+    log::info!("linting with {} threads", pool.current_num_threads());
     let reports: Vec<FileReport> =
         pool.install(|| candidates.par_iter().map(|c| process(c, action)).collect());
 
@@ -125,7 +128,10 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
     let failed = !walk_errors.is_empty() || totals.parse_errors > 0 || totals.fix_errors > 0;
     let dirty = match action {
         Action::Diff(_) => reports.iter().any(|r| r.diff.is_some()),
-        _ => totals.findings() > 0,
+        _ => reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .any(|d| d.severity >= args.fail_on),
     };
     Ok(if failed {
         ExitStatus::Error
@@ -155,8 +161,10 @@ fn write_findings(
             let color = match args.color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
+                // An empty NO_COLOR does not count (https://no-color.org).
                 ColorChoice::Auto => {
-                    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                    io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
             let reporter = report::human::HumanReporter::new(color, 100);
@@ -190,7 +198,8 @@ fn process(candidate: &Candidate, action: Action) -> FileReport {
     else {
         return report;
     };
-    let fixed = match fix::fix_text(candidate.kind, original, mode) {
+    let options = lint::LintOptions::for_path(&candidate.path);
+    let fixed = match fix::fix_text(candidate.kind, original, mode, options) {
         Ok(fixed) if fixed.text != original => fixed,
         Ok(_) => return report,
         Err(error) => {

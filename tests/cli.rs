@@ -66,7 +66,7 @@ fn missing_path_exits_two_with_its_name() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("does/not/exist"))
-        .stderr(predicate::str::contains("No such file or folder"));
+        .stderr(predicate::str::contains("no such file or directory"));
 }
 
 #[test]
@@ -536,4 +536,120 @@ fn symlink_is_not_written_through() {
         .code(2)
         .stderr(predicate::str::contains("symlink"));
     assert_eq!(fs::read_to_string(&target).unwrap(), UNHARDENED);
+}
+
+#[test]
+fn secrets_are_hidden_in_every_excerpt() {
+    let dir = tempfile::tempdir().unwrap();
+    // A duplicate key, a YAML error and a Dockerfile error all show source excerpts.
+    write(
+        dir.path(),
+        "dup/compose.yaml",
+        "services:\n  db:\n    image: postgres:16.4\n    environment: {DB_PASSWORD: Leak-Dup-1, DB_PASSWORD: Leak-Dup-2}\n",
+    );
+    write(
+        dir.path(),
+        "broken/compose.yaml",
+        "services:\n  db:\n    environment:\n      DB_PASSWORD: Leak-Parse-1\n      API_TOKEN: \"Leak-Parse-2\n",
+    );
+    write(
+        dir.path(),
+        "df/Dockerfile",
+        "FROM alpine:3.20\nARG TOKEN=Leak-Df-1\nRUN curl -u admin:Leak-Df-2 https://example.com\nBOGUS x\n",
+    );
+    let output = dhlint()
+        .arg(dir.path())
+        .args(["--color", "never"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("DH003"), "{stdout}");
+    assert!(stdout.contains("DH001"), "{stdout}");
+    assert!(
+        !stdout.contains("Leak-"),
+        "a secret reached the output:\n{stdout}"
+    );
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    // A hardened service without `user:` gets only an info finding.
+    write(
+        dir.path(),
+        "compose.yaml",
+        &HARDENED.replace("    user: \"101\"\n", ""),
+    );
+    dhlint()
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("DH106"));
+    dhlint()
+        .arg(dir.path())
+        .args(["--fail-on", "warning"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("DH106"));
+    dhlint()
+        .arg(dir.path())
+        .args(["--fail-on", "fatal"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn empty_tree_warns_that_nothing_was_found() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "README.md", "# nothing here\n");
+    dhlint()
+        .arg(dir.path())
+        .env("RUST_LOG", "warn")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "no Compose files or Dockerfiles found",
+        ));
+}
+
+#[test]
+fn one_file_reached_twice_is_linted_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app/Dockerfile", "FROM alpine:3.20\n");
+    let again = dir.path().join("app/../app");
+    let output = dhlint()
+        .arg(dir.path().join("app"))
+        .arg(&again)
+        .args(["--format", "json"])
+        .output();
+    assert_eq!(json_findings(&output.unwrap().stdout).len(), 1);
+}
+
+#[test]
+fn broken_symlink_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("Dockerfile");
+    std::os::unix::fs::symlink(dir.path().join("missing"), &link).unwrap();
+    dhlint()
+        .arg(&link)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("broken symlink"));
+}
+
+#[test]
+fn override_file_reports_only_what_it_sets() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "compose.yaml", HARDENED);
+    write(
+        dir.path(),
+        "compose.override.yaml",
+        "services:\n  web:\n    ports: [\"127.0.0.1:80:80\"]\n",
+    );
+    dhlint().arg(dir.path()).assert().code(0);
+    dhlint().arg(dir.path()).arg("--fix").assert().code(0);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("compose.override.yaml")).unwrap(),
+        "services:\n  web:\n    ports: [\"127.0.0.1:80:80\"]\n"
+    );
 }

@@ -34,6 +34,30 @@ pub enum Problem {
     },
 }
 
+/// The top-level keys of the Compose specification; `x-*` extension keys are allowed too.
+const TOP_LEVEL_KEYS: &[&str] = &[
+    "version", "name", "include", "services", "networks", "volumes", "configs", "secrets", "models",
+];
+
+/// The Levenshtein distance between two short strings.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
 /// One variable of an `environment` or `build.args` block, in either of Compose's forms.
 #[derive(Clone, Debug)]
 pub struct EnvVar {
@@ -180,9 +204,17 @@ impl<'a> ComposeFile<'a> {
         }
         let documents = file.tree.documents.clone();
         for &root in &documents {
-            if !file.tree.is_mapping(root) {
+            if file.tree.is_null(root) {
                 continue;
             }
+            if !file.tree.is_mapping(root) {
+                file.problems.push(Problem::Invalid {
+                    message: "a Compose file must be a mapping with keys such as `services`".into(),
+                    span: file.tree.node(root).span,
+                });
+                continue;
+            }
+            file.check_top_level_keys(root);
             let Some(services) = file.tree.get(root, "services") else {
                 continue;
             };
@@ -228,6 +260,31 @@ impl<'a> ComposeFile<'a> {
         }
         found.sort_by_key(|s| self.tree.node(s.key).span.start);
         self.services.extend(found);
+    }
+
+    /// Reports top-level keys that the Compose specification does not define, with the closest
+    /// known key, since Compose rejects the file.
+    fn check_top_level_keys(&mut self, root: NodeId) {
+        for &(key, _) in self.tree.entries(root) {
+            if self.tree.is_merge_key(key) {
+                continue;
+            }
+            let Some(name) = self.tree.scalar(key) else {
+                continue;
+            };
+            if name.starts_with("x-") || TOP_LEVEL_KEYS.contains(&name) {
+                continue;
+            }
+            let closest = TOP_LEVEL_KEYS
+                .iter()
+                .min_by_key(|known| edit_distance(name, known))
+                .filter(|known| edit_distance(name, known) <= 2);
+            let hint = closest.map_or(String::new(), |k| format!("; did you mean `{k}`?"));
+            self.problems.push(Problem::Invalid {
+                message: format!("unknown top-level key `{name}`{hint}"),
+                span: self.tree.node(key).span,
+            });
+        }
     }
 
     /// Reports duplicate keys of `node` when it is a mapping written in the file.

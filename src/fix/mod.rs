@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::discovery::FileKind;
-use crate::lint::lint_text;
+use crate::lint::{LintOptions, lint_text_with};
 use crate::source::Span;
 
 /// When a fix may be applied.
@@ -186,10 +186,16 @@ const MAX_PASSES: usize = 8;
 /// result still parses and keeps everything the original had, and repeats until no fix is left.
 ///
 /// Returns an error message, and no text, when a fixed text fails that check.
-pub fn fix_text(kind: FileKind, text: &str, mode: FixMode) -> Result<FixedText, String> {
+pub fn fix_text(
+    kind: FileKind,
+    text: &str,
+    mode: FixMode,
+    options: LintOptions,
+) -> Result<FixedText, String> {
+    let lint_text = |text: &str| lint_text_with(kind, text, options);
     let mut current = text.to_owned();
     let mut fixed = 0;
-    let mut diagnostics = lint_text(kind, &current);
+    let mut diagnostics = lint_text(&current);
     for _ in 0..MAX_PASSES {
         // Sorted by rule code, so keys inserted at the same place always come in code order.
         let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
@@ -207,7 +213,7 @@ pub fn fix_text(kind: FileKind, text: &str, mode: FixMode) -> Result<FixedText, 
             break;
         }
         verify::check(kind, &current, &next, &edits)?;
-        let next_diagnostics = lint_text(kind, &next);
+        let next_diagnostics = lint_text(&next);
         // A fix that was applied must resolve its finding; one that is still reported means
         // the edit landed somewhere other than intended.
         for diagnostic in &diagnostics {

@@ -15,6 +15,8 @@ use super::{Totals, redact};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::Applicability;
 use crate::lint::FileReport;
+use crate::rules::secrets::secret_value_spans;
+use crate::source::LineIndex;
 
 /// Renders findings for a terminal or a log.
 pub struct HumanReporter {
@@ -32,6 +34,8 @@ impl HumanReporter {
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_links(false)
             .with_width(width)
+            // Wrapping would break code such as `RUN --mount=...` across lines.
+            .with_wrap_lines(false)
             .with_context_lines(1);
         HumanReporter { handler }
     }
@@ -42,14 +46,23 @@ impl HumanReporter {
             return Ok(());
         }
         let name = report.path.display().to_string();
-        let text = report
-            .source
-            .as_deref()
-            .map(|s| redact(s, &report.redactions()));
+        let text = report.source.as_deref().map(|source| {
+            let mut spans = report.redactions();
+            spans.extend(secret_value_spans(source));
+            redact(source, &spans)
+        });
+        let index = text.as_deref().map(LineIndex::new);
         for diagnostic in &report.diagnostics {
             let view = View {
                 diagnostic,
-                source: text.as_deref().map(|text| Source { name: &name, text }),
+                source: text
+                    .as_deref()
+                    .zip(index.as_ref())
+                    .map(|(text, index)| Source {
+                        name: &name,
+                        text,
+                        index,
+                    }),
             };
             let mut rendered = String::new();
             if self.handler.render_report(&mut rendered, &view).is_err() {
@@ -98,9 +111,14 @@ fn plural(count: usize, noun: &str) -> String {
 }
 
 /// Source text with a file name, readable by miette.
+///
+/// miette scans a source from its first byte to find a span's lines, which makes every finding
+/// cost time proportional to its offset. Handing it only the lines around the span, found with
+/// the line index, keeps large files fast.
 struct Source<'a> {
     name: &'a str,
     text: &'a str,
+    index: &'a LineIndex,
 }
 
 impl SourceCode for Source<'_> {
@@ -110,14 +128,32 @@ impl SourceCode for Source<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let inner = self.text.read_span(span, before, after)?;
+        let start = span.offset().min(self.text.len());
+        let end = (span.offset() + span.len()).min(self.text.len());
+        // Line numbers here are 0-based; one spare line on each side keeps miette's own
+        // context logic working at the window's edges.
+        let first_line = self
+            .index
+            .position(self.text, start)
+            .line
+            .saturating_sub(before + 2);
+        let last_line = self.index.position(self.text, end).line + after + 1;
+        let window_start = self.index.line_start(first_line + 1).unwrap_or(0);
+        let window_end = self
+            .index
+            .line_start(last_line + 1)
+            .unwrap_or(self.text.len());
+        let window = &self.text[window_start..window_end];
+        let inner_span = SourceSpan::new((start - window_start).into(), end - start);
+        let inner = window.read_span(&inner_span, before, after)?;
+        let offset = window_start + inner.span().offset();
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_owned(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            SourceSpan::new(offset.into(), inner.span().len()),
+            first_line + inner.line(),
             inner.column(),
-            inner.line_count(),
+            first_line + inner.line_count(),
         )))
     }
 }

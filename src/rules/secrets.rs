@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::compose::interpolate::references;
+use crate::source::Span;
 
 /// Words that make a name secret when they end it.
 const SECRET_WORDS: &[&str] = &[
@@ -254,6 +255,103 @@ pub fn known_credential(value: &str) -> Option<KnownCredential> {
     None
 }
 
+/// `KEY: value`, `KEY=value` and `"KEY": value` pairs anywhere in a line, for redaction.
+static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*(?::[ \t]+|=)(?P<value>"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s,{}\[\]#]+(?:[ \t]+[^\s,{}\[\]#]+)*)"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+});
+
+/// The legacy `ENV KEY value` form of a Dockerfile.
+static LEGACY_ENV: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?im)^[ \t]*ENV[ \t]+(?P<key>[A-Za-z_][A-Za-z0-9_]*)[ \t]+(?P<value>[^=\n][^\n]*)$",
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+});
+
+/// A password given to `curl -u user:password` or `--user user:password`.
+static USER_OPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|\s)(?:-u|--user|--proxy-user)[ =]+['\x22]?[^\s:'\x22]*:(?P<value>[^\s'\x22]+)",
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+});
+
+/// Finds secret values anywhere in a file's text, whether or not a rule reported them, so that
+/// reporters can hide them in every excerpt they show, including excerpts of files that failed
+/// to parse. The scan is textual and errs towards hiding too much.
+pub fn secret_value_spans(text: &str) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let mut add = |key: &str, value: regex::Match| {
+        let raw = value.as_str();
+        let unquoted = raw.trim_matches(|c| c == '"' || c == '\'');
+        if is_secret_name(key) && (is_literal_secret_value(unquoted) || is_block_indicator(raw)) {
+            spans.push(Span::new(value.start(), value.end()));
+            if is_block_indicator(raw) {
+                spans.extend(block_body(text, value.end()));
+            }
+        }
+    };
+    for captures in ASSIGNMENT
+        .captures_iter(text)
+        .chain(LEGACY_ENV.captures_iter(text))
+    {
+        if let (Some(key), Some(value)) = (captures.name("key"), captures.name("value")) {
+            add(key.as_str(), value);
+        }
+    }
+    for (_, pattern) in TOKEN_FORMATS.iter() {
+        spans.extend(
+            pattern
+                .find_iter(text)
+                .map(|m| Span::new(m.start(), m.end())),
+        );
+    }
+    for captures in URL_USERINFO.captures_iter(text) {
+        if let Some(password) = captures.get(1) {
+            spans.push(Span::new(password.start(), password.end()));
+        }
+    }
+    for captures in USER_OPTION.captures_iter(text) {
+        if let Some(password) = captures.name("value") {
+            spans.push(Span::new(password.start(), password.end()));
+        }
+    }
+    spans
+}
+
+/// Whether a value is a block scalar header such as `|`, `>-` or `|+2`.
+fn is_block_indicator(value: &str) -> bool {
+    let mut chars = value.chars();
+    matches!(chars.next(), Some('|' | '>'))
+        && chars.all(|c| matches!(c, '+' | '-') || c.is_ascii_digit())
+}
+
+/// The lines of a block scalar whose header ends at `header_end`: the following lines indented
+/// deeper than the header's line, or blank.
+fn block_body(text: &str, header_end: usize) -> Vec<Span> {
+    let line_start = text[..header_end].rfind('\n').map_or(0, |i| i + 1);
+    let header_indent = text[line_start..].len() - text[line_start..].trim_start_matches(' ').len();
+    let mut spans = Vec::new();
+    let mut at = match text[header_end..].find('\n') {
+        Some(i) => header_end + i + 1,
+        None => return spans,
+    };
+    while at < text.len() {
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let line = &text[at..end];
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if !line.trim().is_empty() && indent <= header_indent {
+            break;
+        }
+        spans.push(Span::new(at + indent.min(line.len()), end));
+        at = end + 1;
+    }
+    spans
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,6 +415,19 @@ mod tests {
         assert!(!is_literal_secret_value("/certs/registry.key"));
         assert!(!is_literal_secret_value("certs/elasticsearch-key.pem"));
         assert!(is_literal_secret_value("a/b+c=="));
+    }
+
+    #[test]
+    fn secret_values_found_in_text() {
+        let text = "environment: {DB_PASSWORD: LEAK_1, DB_PASSWORD: LEAK_2}\n  - API_TOKEN=LEAK_3\nENV SIGNING_KEY LEAK 4\nARG NPM_TOKEN=LEAK_5\n  JWT_SECRET: |\n    LEAK_6\n  next: 1\nURL: redis://:LEAK_7@cache\nRUN curl -u admin:LEAK_8 https://x\n";
+        let spans = secret_value_spans(text);
+        let mut masked = text.to_owned();
+        for span in &spans {
+            masked.replace_range(span.start..span.end, &"*".repeat(span.len()));
+        }
+        assert!(!masked.contains("LEAK"), "{masked}");
+        assert!(masked.contains("next: 1"));
+        assert!(masked.contains("DB_PASSWORD"));
     }
 
     #[test]

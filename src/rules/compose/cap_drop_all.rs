@@ -46,6 +46,10 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         );
         return;
     };
+    if !tree.is_sequence(entry.value) {
+        // A string or mapping here is invalid Compose, which DH004 reports.
+        return;
+    }
     let mut unknown = None;
     for &item in tree.items(entry.value) {
         let Some(raw) = tree.scalar(item) else {

@@ -27,10 +27,42 @@ fn parse_number(value: &str) -> Option<f64> {
     value.trim().parse().ok()
 }
 
-/// Reports limit conflicts and invalid `environment` items of one service.
+/// Service keys whose value Compose requires to be a list.
+const LIST_KEYS: &[&str] = &["cap_add", "cap_drop", "security_opt"];
+
+/// Reports limit conflicts, invalid `environment` items and list keys that are not lists.
 pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     check_limits(cx, out);
     check_environment(cx, out);
+    check_lists(cx, out);
+}
+
+fn check_lists(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
+    let tree = cx.tree();
+    for key in LIST_KEYS {
+        let Some(entry) = cx.get(key) else { continue };
+        if tree.is_sequence(entry.value) || tree.is_null(entry.value) {
+            continue;
+        }
+        let example = if *key == "security_opt" {
+            "no-new-privileges:true"
+        } else {
+            "ALL"
+        };
+        out.push(
+            cx.diagnostic_at(
+                &INVALID_COMPOSE,
+                cx.entry_span(entry),
+                Some(entry),
+                format!(
+                    "Service `{}` sets `{key}` to a single value, but Compose requires a list",
+                    cx.name()
+                ),
+            )
+            .with_label("not a list")
+            .with_help(format!("Write a list, such as `{key}: [{example}]`")),
+        );
+    }
 }
 
 fn check_limits(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
@@ -109,7 +141,7 @@ fn check_environment(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
                         cx.name()
                     ),
                 )
-                .with_label("a mapping inside a list")
+                .with_label("not a `KEY=VALUE` string")
                 .with_help("Write `- KEY=value`, or turn the list into a mapping of `KEY: value`"),
             );
         }

@@ -32,6 +32,9 @@ pub struct ServiceContext<'a> {
     pub service: &'a Service,
     /// The service's mapping.
     pub body: NodeId,
+    /// The services it extends in the same file, nearest first: the `extends` value node and
+    /// the base service's mapping.
+    pub bases: Vec<(NodeId, NodeId)>,
 }
 
 /// A scalar setting after interpolation.
@@ -67,19 +70,34 @@ impl<'a> ServiceContext<'a> {
     }
 
     /// Looks a key up in the service, through merge keys.
+    ///
+    /// A key the service does not set is looked up in the services it `extends` in the same
+    /// file, nearest first; such an entry is marked as merged from the `extends` key, so fixes
+    /// override it in the service instead of editing the base service.
     pub fn get(&self, key: &str) -> Option<Entry> {
-        self.tree().get(self.body, key)
+        if let Some(entry) = self.tree().get(self.body, key) {
+            return Some(entry);
+        }
+        self.bases.iter().find_map(|&(extends, base)| {
+            let mut entry = self.tree().get(base, key)?;
+            entry.merged_from = Some(extends);
+            Some(entry)
+        })
     }
 
     /// Looks a dotted path up, such as `["deploy", "resources", "limits", "memory"]`.
     pub fn get_path(&self, path: &[&str]) -> Option<Entry> {
-        let mut map = self.body;
-        let mut found = None;
-        for key in path {
+        let (first, rest) = path.split_first()?;
+        let mut found = Some(self.get(first)?);
+        let mut map = found?.value;
+        for key in rest {
             if !self.tree().is_mapping(map) {
                 return None;
             }
-            let entry = self.tree().get(map, key)?;
+            let mut entry = self.tree().get(map, key)?;
+            entry.merged_from = entry
+                .merged_from
+                .or(found.and_then(|f: Entry| f.merged_from));
             map = entry.value;
             found = Some(entry);
         }
@@ -230,8 +248,16 @@ pub fn parse_bytes(value: &str) -> Option<f64> {
     Some(number * multiplier)
 }
 
+/// How a Compose file is checked.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CheckOptions {
+    /// The file is an override (`compose.override.yaml`) that Compose merges into a base file,
+    /// so it is not expected to repeat every setting.
+    pub fragment: bool,
+}
+
 /// Runs every Compose rule on every service of `file`.
-pub fn check(file: &ComposeFile, out: &mut Vec<Diagnostic>) {
+pub fn check(file: &ComposeFile, options: CheckOptions, out: &mut Vec<Diagnostic>) {
     let style = Style::detect(&file.tree, file.text);
     for problem in &file.problems {
         out.push(match problem {
@@ -242,7 +268,7 @@ pub fn check(file: &ComposeFile, out: &mut Vec<Diagnostic>) {
             } => Diagnostic::new(
                 &tool::DUPLICATE_KEY,
                 *duplicate,
-                format!("Duplicate key `{name}`; Compose rejects a mapping that repeats a key"),
+                format!("Duplicate key `{name}`, which Compose rejects"),
             )
             .with_label("repeated here")
             .with_related(*first, "first written here")
@@ -262,21 +288,67 @@ pub fn check(file: &ComposeFile, out: &mut Vec<Diagnostic>) {
         let (Some(body), false) = (service.body, service.has_duplicate_keys) else {
             continue;
         };
+        let (bases, base_elsewhere) = extended_services(file, body);
         let cx = ServiceContext {
             file,
             style: &style,
             service,
             body,
+            bases,
         };
-        read_only_rootfs::check(&cx, out);
-        cap_drop_all::check(&cx, out);
-        memory_limit::check(&cx, out);
-        pids_limit::check(&cx, out);
-        secret_in_environment::check(&cx, out);
-        non_root_user::check(&cx, out);
-        no_new_privileges::check(&cx, out);
-        consistency::check(&cx, out);
+        let mut found = Vec::new();
+        read_only_rootfs::check(&cx, &mut found);
+        cap_drop_all::check(&cx, &mut found);
+        memory_limit::check(&cx, &mut found);
+        pids_limit::check(&cx, &mut found);
+        secret_in_environment::check(&cx, &mut found);
+        non_root_user::check(&cx, &mut found);
+        no_new_privileges::check(&cx, &mut found);
+        consistency::check(&cx, &mut found);
+        // An override file, or a service extending one in another file, states only part of
+        // the service: a key it does not set may be set elsewhere. Findings about missing keys
+        // point at the service's name, so those are the ones dropped.
+        if options.fragment || base_elsewhere {
+            let name_span = cx.name_span();
+            found.retain(|d| d.span != name_span);
+        }
+        out.extend(found);
     }
+}
+
+/// Follows `extends` within the file: the chain of base services, nearest first, and whether
+/// the chain continues into another file (`extends: {file: …}`), which is not read.
+fn extended_services(file: &ComposeFile, body: NodeId) -> (Vec<(NodeId, NodeId)>, bool) {
+    let tree = &file.tree;
+    let mut bases = Vec::new();
+    let mut current = body;
+    let mut seen = vec![body];
+    while let Some(extends) = tree.get(current, "extends") {
+        let (name, other_file) = match tree.scalar(extends.value) {
+            Some(name) => (Some(name), false),
+            None => (
+                tree.get(extends.value, "service")
+                    .and_then(|e| tree.scalar(e.value)),
+                tree.get(extends.value, "file").is_some(),
+            ),
+        };
+        if other_file {
+            return (bases, true);
+        }
+        let Some(base) = name
+            .and_then(|name| file.services.iter().find(|s| s.name == name))
+            .and_then(|s| s.body)
+        else {
+            break;
+        };
+        if seen.contains(&base) {
+            break;
+        }
+        seen.push(base);
+        bases.push((extends.value_written, base));
+        current = base;
+    }
+    (bases, false)
 }
 
 fn capitalize(message: &str) -> String {

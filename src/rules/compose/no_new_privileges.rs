@@ -47,6 +47,10 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         );
         return;
     };
+    if !tree.is_sequence(entry.value) {
+        // A string or mapping here is invalid Compose, which DH004 reports.
+        return;
+    }
     let mut disabled = None;
     let mut unknown = None;
     for &item in tree.items(entry.value) {
@@ -66,18 +70,27 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         }
         match setting.map(parse_bool) {
             None | Some(Some(true)) => return,
-            _ => disabled = Some(item),
+            Some(parsed) => disabled = Some((item, parsed.is_none())),
         }
     }
-    let diagnostic = if let Some(item) = disabled {
-        cx.diagnostic_at(
-            &META,
-            tree.node(item).span,
-            Some(entry),
-            format!("Service `{}` disables no-new-privileges", cx.name()),
-        )
-        .with_label("set to false")
-        .with_fix(enable(cx, entry, item))
+    let diagnostic = if let Some((item, invalid)) = disabled {
+        let (message, label) = if invalid {
+            (
+                format!(
+                    "Service `{}` gives no-new-privileges a value other than `true` or `false`",
+                    cx.name()
+                ),
+                "not a boolean",
+            )
+        } else {
+            (
+                format!("Service `{}` disables no-new-privileges", cx.name()),
+                "set to false",
+            )
+        };
+        cx.diagnostic_at(&META, tree.node(item).span, Some(entry), message)
+            .with_label(label)
+            .with_fix(enable(cx, entry, item))
     } else if let Some(variable) = unknown {
         out.push(cx.unknown(&META, entry, "security_opt", &variable));
         return;

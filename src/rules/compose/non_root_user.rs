@@ -28,7 +28,12 @@ pub fn is_root_user(value: &str) -> bool {
 /// DH106: flags `user:` values that resolve to uid 0, and notes services with no `user:`.
 pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     let entry = cx.get("user");
-    match (cx.setting(entry), entry) {
+    let setting = match cx.setting(entry) {
+        // `user: ""` leaves the image's default user in place, like no `user:` at all.
+        Setting::Value(value) if value.trim().is_empty() => Setting::Absent,
+        setting => setting,
+    };
+    match (setting, entry) {
         (Setting::Value(value), Some(entry)) if is_root_user(&value) => out.push(
             cx.diagnostic_at(
                 &META,

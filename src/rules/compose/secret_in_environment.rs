@@ -24,23 +24,34 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     let text = cx.file.text;
     if let Some(entry) = cx.get("environment") {
         for var in env_vars(tree, text, entry.value) {
-            check_var(cx, entry, &var, "environment", out);
+            check_var(cx, entry, &var, Place::Environment, out);
         }
     }
     if let Some(entry) = cx.get_path(&["build", "args"]) {
         for var in env_vars(tree, text, entry.value) {
-            check_var(cx, entry, &var, "build argument", out);
+            check_var(cx, entry, &var, Place::BuildArgs, out);
         }
     }
+}
+
+/// Where a variable is set.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Environment,
+    BuildArgs,
 }
 
 fn check_var(
     cx: &ServiceContext,
     block: Entry,
     var: &EnvVar,
-    place: &str,
+    place: Place,
     out: &mut Vec<Diagnostic>,
 ) {
+    let what = match place {
+        Place::Environment => "environment variable",
+        Place::BuildArgs => "build argument",
+    };
     let Some(value) = var.value.as_deref() else {
         return;
     };
@@ -49,13 +60,13 @@ fn check_var(
     }
     let message = if is_secret_name(&var.name) && is_literal_secret_value(value) {
         format!(
-            "Service `{}` sets secret {place} variable `{}` to a literal value",
+            "Service `{}` sets secret {what} `{}` to a literal value",
             cx.name(),
             var.name
         )
     } else if let Some(credential) = known_credential(value) {
         format!(
-            "Service `{}` sets {place} variable `{}` to {}",
+            "Service `{}` sets {what} `{}` to {}",
             cx.name(),
             var.name,
             credential.describe()
@@ -63,16 +74,23 @@ fn check_var(
     } else {
         return;
     };
+    let name = &var.name;
+    let help = match place {
+        Place::Environment => format!(
+            "Pass the value at run time: use Compose `secrets:` with `{name}_FILE: \
+             /run/secrets/<name>`, or `${{{name}:?{name} must be set}}`"
+        ),
+        Place::BuildArgs => "Use a build secret: list it under `build.secrets` and read it with \
+                             `RUN --mount=type=secret,id=<name>` in the Dockerfile, because \
+                             build arguments stay in the image history"
+            .to_owned(),
+    };
     let span = var.name_span.cover(var.value_span);
     out.push(
         Diagnostic::new(&META, span, message)
             .with_label("literal secret (value hidden)")
             .with_redaction(var.value_span)
-            .with_help(format!(
-                "Pass the value at run time: use Compose `secrets:` with `{}_FILE: \
-                 /run/secrets/<name>`, or `${{{}:?{} must be set}}`",
-                var.name, var.name, var.name
-            ))
+            .with_help(help)
             .with_fix(replace_with_reference(cx, block, var)),
     );
 }
