@@ -1,8 +1,9 @@
 //! Fixes as minimal text edits, and applying them without losing anything the user wrote.
 //!
 //! A [`Fix`] is a list of [`Edit`]s (a byte range and its replacement) attached to a finding,
-//! with an [`Applicability`]: safe fixes only add hardening and are applied by `--fix`; unsafe
-//! ones change what the user wrote or may break a working service, and need `--unsafe-fixes`.
+//! with an [`Applicability`]. Safe fixes only add hardening and are applied by `--fix`. Unsafe
+//! ones change what the user wrote or may break a working service, so they need
+//! `--unsafe-fixes`.
 //! Edits never re-serialize the file, so comments, key order, quoting, anchors, line endings and
 //! a byte-order mark stay as they were.
 
@@ -178,7 +179,7 @@ pub struct FixedText {
     pub remaining: Vec<Diagnostic>,
 }
 
-/// Passes after which fixing stops even if fixes remain; each pass fixes every finding whose
+/// Passes after which fixing stops even if fixes remain. Each pass fixes every finding whose
 /// edits do not conflict, so real files converge in two or three.
 const MAX_PASSES: usize = 8;
 

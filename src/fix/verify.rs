@@ -1,4 +1,4 @@
-//! The check that stands between a fixed text and the disk: the fixed text must parse, and
+//! The check that runs before a fixed text is written: the fixed text must parse, and
 //! every key, value, item and anchor of the original must still be there, unchanged, except
 //! the values an edit replaced on purpose.
 

@@ -2,9 +2,10 @@
 //! sequence, replace a scalar. Each edit follows the file's own style (indentation width,
 //! indented or flush sequences, flow or block collections, line endings).
 //!
-//! Edits are refused, with a reason, where the surrounding syntax is unusual enough that a
-//! text edit could change meaning: tags or complex keys before a mapping's first key, a
-//! trailing block scalar that keeps its final blank lines, files with lone `\r` line breaks.
+//! Where the surrounding syntax is unusual enough that a text edit could change meaning, no edit
+//! is made and the reason is returned instead. That covers tags or complex keys before a
+//! mapping's first key, a trailing block scalar that keeps its final blank lines, and files with
+//! lone `\r` line breaks.
 
 use crate::source::Span;
 use crate::yaml::{NodeId, NodeKind, Quoting, Tree};
@@ -139,7 +140,7 @@ impl<'a> Editor<'a> {
         Editor { tree, text, style }
     }
 
-    fn refuse_file(&self) -> Result<(), String> {
+    fn reject_unsupported_file(&self) -> Result<(), String> {
         if self.style.lone_cr {
             return Err("the file uses lone carriage returns as line breaks".into());
         }
@@ -149,7 +150,7 @@ impl<'a> Editor<'a> {
     /// An edit that adds `key: value` at the end of mapping `map`, which must be written in the
     /// file (not reached through an alias).
     pub fn insert_entry(&self, map: NodeId, key: &str, value: &NewValue) -> Result<Edit, String> {
-        self.refuse_file()?;
+        self.reject_unsupported_file()?;
         let node = self.tree.node(map);
         let NodeKind::Mapping { entries, flow } = &node.kind else {
             return Err("the value is not a mapping".into());
@@ -187,7 +188,7 @@ impl<'a> Editor<'a> {
 
     /// An edit that adds `item` at the end of sequence `seq`, which must be written in the file.
     pub fn append_item(&self, seq: NodeId, item: &str) -> Result<Edit, String> {
-        self.refuse_file()?;
+        self.reject_unsupported_file()?;
         let node = self.tree.node(seq);
         let NodeKind::Sequence { items, flow } = &node.kind else {
             return Err("the value is not a sequence".into());
@@ -211,7 +212,7 @@ impl<'a> Editor<'a> {
 
     /// An edit that replaces the scalar `node` with `text`, keeping its quotes.
     pub fn replace_scalar(&self, node: NodeId, text: &str) -> Result<Edit, String> {
-        self.refuse_file()?;
+        self.reject_unsupported_file()?;
         let scalar = self.tree.node(node);
         let NodeKind::Scalar { quoting, .. } = &scalar.kind else {
             return Err("the value is not a scalar".into());
@@ -418,7 +419,7 @@ mod tests {
     }
 
     #[test]
-    fn block_insert_goes_after_last_key_before_trailing_comments() {
+    fn insert_before_trailing_comments() {
         let text = "services:\n  web:\n    image: x  # pinned\n    # keep me below\nother: 1\n";
         let out = edit_text(text, |e, t| {
             e.insert_entry(service(t), "read_only", &NewValue::Scalar("true".into()))
@@ -440,6 +441,21 @@ mod tests {
         assert_eq!(
             out,
             "services:\n  web:\n    environment:\n      A: 1\n      # B: 2\n    read_only: true\n"
+        );
+    }
+
+    #[test]
+    fn compact_mapping_in_a_sequence() {
+        let text = "items:\n  - name: a\n    value: b\nnext: 1\n";
+        let out = edit_text(text, |e, t| {
+            let items = t.get(t.documents[0], "items").unwrap().value;
+            let first = t.items(items)[0];
+            e.insert_entry(first, "extra", &NewValue::Scalar("c".into()))
+                .unwrap()
+        });
+        assert_eq!(
+            out,
+            "items:\n  - name: a\n    value: b\n    extra: c\nnext: 1\n"
         );
     }
 
