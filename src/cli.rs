@@ -35,8 +35,8 @@ pub struct Args {
     #[arg(long)]
     pub unsafe_fixes: bool,
 
-    /// The lowest severity that makes the run fail (exit code 1). Findings below it are still
-    /// printed.
+    /// The lowest severity that makes the run fail with exit code 1: `error`, `warning` or
+    /// `info`. Findings below it are still printed.
     #[arg(long, value_name = "SEVERITY", default_value = "info", value_parser = parse_severity)]
     pub fail_on: Severity,
 
