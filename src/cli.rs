@@ -15,6 +15,7 @@ fn parse_severity(value: &str) -> Result<Severity, String> {
 /// permissive defaults.
 #[derive(Debug, Parser)]
 #[command(name = "dhlint", version, about, long_about = None)]
+#[command(group(clap::ArgGroup::new("fixing").args(["fix", "diff"])))]
 pub struct Args {
     /// Files or directories to lint. Directories are walked for Compose files and Dockerfiles,
     /// and files named here are linted whatever their name.
@@ -22,17 +23,18 @@ pub struct Args {
     pub paths: Vec<PathBuf>,
 
     /// Apply safe fixes to the files in place, then report the findings that remain.
-    #[arg(long, conflicts_with = "diff")]
+    #[arg(long)]
     pub fix: bool,
 
     /// Print the changes `--fix` would make as a unified diff, and change no file. Exits with 1
-    /// when there is something to change.
+    /// when there is something to change. The diff shows the file's lines as they are, secret
+    /// values included, so that it applies with `git apply`.
     #[arg(long)]
     pub diff: bool,
 
     /// With `--fix` or `--diff`, also apply unsafe fixes: those that rewrite what you wrote
     /// (such as moving a secret into a variable) or may stop a service from working.
-    #[arg(long)]
+    #[arg(long, requires = "fixing")]
     pub unsafe_fixes: bool,
 
     /// The lowest severity that makes the run fail with exit code 1: `error`, `warning` or

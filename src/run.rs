@@ -171,7 +171,7 @@ fn write_findings(
             for report in reports {
                 reporter.write_file(out, report)?;
             }
-            if !args.quiet {
+            if !args.quiet && totals.files > 0 {
                 reporter.write_summary(out, totals)?;
             }
             Ok(())
@@ -204,7 +204,8 @@ fn process(candidate: &Candidate, action: Action) -> FileReport {
         Ok(_) => return report,
         Err(error) => {
             report.fix_error = Some(format!(
-                "internal error, the fixed text failed a check: {error}"
+                "the file was left unchanged because the fixed text failed a check ({error}); \
+                 this is a bug in dhlint, please report it with the file"
             ));
             return report;
         }
@@ -214,6 +215,11 @@ fn process(candidate: &Candidate, action: Action) -> FileReport {
             report.fix_error = Some(error);
             return report;
         }
+        log::info!(
+            "{}: fixed {} findings",
+            candidate.path.display(),
+            fixed.fixed
+        );
     } else {
         report.diff = Some(fix::diff::unified(
             &diff_path(&candidate.path),

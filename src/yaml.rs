@@ -75,6 +75,10 @@ pub struct Node {
     pub anchor: Option<Span>,
     /// The tag as written (`!reset`, `!!str`), if any.
     pub tag: Option<String>,
+    /// The tag token's bytes, if any.
+    pub tag_span: Option<Span>,
+    /// The collection that contains this node; `None` for a document root.
+    pub parent: Option<NodeId>,
 }
 
 /// A comment with its span (`#` included, line break excluded).
@@ -108,6 +112,8 @@ pub struct Tree {
     pub documents: Vec<NodeId>,
     /// Every comment in the file, in order.
     pub comments: Vec<Comment>,
+    /// Anchored nodes that at least one alias refers to.
+    aliased: HashSet<NodeId>,
 }
 
 /// A YAML syntax error with its position.
@@ -150,9 +156,12 @@ impl Tree {
             let start = span.start.byte_offset().unwrap_or(0);
             let end = span.end.byte_offset().unwrap_or(start);
             let span_bytes = Span::new(start, end);
-            let tag = span
+            let tag_span = span
                 .tag_span()
-                .and_then(|t| t.slice(text))
+                .and_then(|t| t.byte_range())
+                .map(|r| Span::new(r.start, r.end));
+            let tag = tag_span
+                .and_then(|t| text.get(t.start..t.end))
                 .map(str::to_owned);
             let new_node = match event {
                 Event::Comment(comment, _) => {
@@ -192,6 +201,8 @@ impl Tree {
                         span: span_bytes,
                         anchor: None,
                         tag,
+                        tag_span,
+                        parent: stack.last().map(|open| open.node),
                     });
                     if anchor != 0 {
                         anchors.insert(anchor, id);
@@ -203,11 +214,14 @@ impl Tree {
                     let Some(&target) = anchors.get(&id) else {
                         continue;
                     };
+                    tree.aliased.insert(target);
                     tree.push(Node {
                         kind: NodeKind::Alias { target },
                         span: span_bytes,
                         anchor: None,
                         tag: None,
+                        tag_span: None,
+                        parent: stack.last().map(|open| open.node),
                     })
                 }
                 Event::MappingStart(style, anchor, _) | Event::SequenceStart(style, anchor, _) => {
@@ -228,6 +242,8 @@ impl Tree {
                         span: span_bytes,
                         anchor: None,
                         tag,
+                        tag_span,
+                        parent: stack.last().map(|open| open.node),
                     });
                     if anchor != 0 {
                         anchors.insert(anchor, id);
@@ -326,6 +342,19 @@ impl Tree {
     /// The node with id `id`.
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id]
+    }
+
+    /// Returns the anchored node, `node` itself or one of the collections around it, that an
+    /// alias refers to. Editing text inside it would change every place that uses the alias.
+    pub fn shared_anchor(&self, node: NodeId) -> Option<NodeId> {
+        let mut current = Some(node);
+        while let Some(id) = current {
+            if self.aliased.contains(&id) {
+                return Some(id);
+            }
+            current = self.nodes[id].parent;
+        }
+        None
     }
 
     /// Follows an alias to the node it refers to; any other node is returned as is.

@@ -14,8 +14,18 @@ pub fn unified(path: &str, old: &str, new: &str) -> String {
     unified
         .context_radius(3)
         .missing_newline_hint(true)
-        .header(&format!("a/{path}"), &format!("b/{path}"));
+        .header(&header("a", path), &header("b", path));
     unified.to_string()
+}
+
+/// A diff header path. A path with whitespace ends with a tab, which `patch` needs to tell
+/// where the name ends; `git apply` accepts it too.
+fn header(side: &str, path: &str) -> String {
+    if path.contains(char::is_whitespace) {
+        format!("{side}/{path}\t")
+    } else {
+        format!("{side}/{path}")
+    }
 }
 
 #[cfg(test)]

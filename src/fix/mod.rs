@@ -12,6 +12,8 @@ pub mod verify;
 pub mod write;
 pub mod yaml;
 
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
@@ -55,22 +57,6 @@ impl Edit {
             content: content.into(),
         }
     }
-
-    /// Whether two edits touch the same bytes. Insertions at the same offset do not conflict:
-    /// they are applied in order.
-    fn conflicts_with(&self, other: &Edit) -> bool {
-        let (a, b) = (self.span, other.span);
-        if a.is_empty() && b.is_empty() {
-            return false;
-        }
-        if a.is_empty() {
-            return b.start < a.start && a.start < b.end;
-        }
-        if b.is_empty() {
-            return a.start < b.start && b.start < a.end;
-        }
-        a.start < b.end && b.start < a.end
-    }
 }
 
 /// A set of edits that resolves one finding.
@@ -112,34 +98,43 @@ impl Fix {
 pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<Edit>, usize) {
     let mut ordered: Vec<&Fix> = fixes.to_vec();
     ordered.sort_by_key(|fix| fix.edits.iter().map(|e| e.span.start).min().unwrap_or(0));
+
+    // Replacements accepted so far, by start offset, for overlap checks in O(log n).
+    let mut replaced: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut insertions: BTreeSet<usize> = BTreeSet::new();
     let mut accepted: Vec<Edit> = Vec::new();
     let mut applied = 0;
     for fix in ordered {
-        let conflict = fix
-            .edits
-            .iter()
-            .any(|e| accepted.iter().any(|a| a.conflicts_with(e)));
-        let in_bounds = fix.edits.iter().all(|e| {
+        let usable = fix.edits.iter().all(|e| {
             e.span.end <= text.len()
                 && text.is_char_boundary(e.span.start)
                 && text.is_char_boundary(e.span.end)
+                && !conflicts(&replaced, &insertions, e.span)
         });
-        if conflict || !in_bounds {
+        if !usable {
             continue;
+        }
+        for edit in &fix.edits {
+            if edit.span.is_empty() {
+                insertions.insert(edit.span.start);
+            } else {
+                replaced.insert(edit.span.start, edit.span.end);
+            }
         }
         accepted.extend(fix.edits.iter().cloned());
         applied += 1;
     }
-    // Insertions at one offset keep the order of their fixes, except that more deeply
-    // indented lines go first: an item for a sequence that ends at that offset must come
-    // before a key of the enclosing mapping, or YAML would read it as part of the key's value.
+
+    // Insertions at one offset keep the order of their fixes, except that content for a
+    // deeper collection goes first. An item for a sequence that ends at that offset must come
+    // before a key of the enclosing mapping, or YAML would read the item as part of that key's
+    // value; with flush sequences (`key:` then `- item` at the same indentation) the item is not
+    // indented deeper, so items also go before keys of the same indentation.
     accepted.sort_by_key(|e| {
-        let indent = if e.span.is_empty() {
-            e.content.len() - e.content.trim_start_matches(' ').len()
-        } else {
-            0
-        };
-        (e.span.start, e.span.end, std::cmp::Reverse(indent))
+        let content = e.content.trim_start_matches(['\r', '\n']);
+        let indent = content.len() - content.trim_start_matches(' ').len();
+        let is_key = !content.trim_start().starts_with("- ");
+        (e.span.start, e.span.end, std::cmp::Reverse(indent), is_key)
     });
     let mut out = String::with_capacity(text.len() + 256);
     let mut cursor = 0;
@@ -150,6 +145,29 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<Edit>, usize) {
     }
     out.push_str(&text[cursor..]);
     (out, accepted, applied)
+}
+
+/// Whether an edit of `span` touches bytes that an accepted edit replaces, or replaces bytes
+/// around an accepted insertion. Insertions at the same offset do not conflict.
+fn conflicts(replaced: &BTreeMap<usize, usize>, insertions: &BTreeSet<usize>, span: Span) -> bool {
+    // The replacement starting at or before `span.start` with the latest start, and any that
+    // starts inside `span`.
+    let before = replaced.range(..=span.start).next_back();
+    if let Some((&start, &end)) = before {
+        let overlaps = if span.is_empty() {
+            start < span.start && span.start < end
+        } else {
+            span.start < end
+        };
+        if overlaps {
+            return true;
+        }
+    }
+    if span.is_empty() {
+        return false;
+    }
+    replaced.range(span.start + 1..span.end).next().is_some()
+        || insertions.range(span.start + 1..span.end).next().is_some()
 }
 
 /// Which fixes to apply.
@@ -217,13 +235,23 @@ pub fn fix_text(
         let next_diagnostics = lint_text(&next);
         // A fix that was applied must resolve its finding; one that is still reported means
         // the edit landed somewhere other than intended.
+        let applied_edits: HashSet<(usize, usize, &str)> = edits
+            .iter()
+            .map(|e| (e.span.start, e.span.end, e.content.as_str()))
+            .collect();
+        let still_reported: HashSet<(&str, &str)> = next_diagnostics
+            .iter()
+            .map(|d| (d.rule.code, d.message.as_str()))
+            .collect();
         for diagnostic in &diagnostics {
             let was_fixed = diagnostic.fix.as_ref().is_some_and(|fix| {
-                fix.edits.iter().all(|e| edits.contains(e)) && mode.allows(fix.applicability)
+                mode.allows(fix.applicability)
+                    && fix.edits.iter().all(|e| {
+                        applied_edits.contains(&(e.span.start, e.span.end, e.content.as_str()))
+                    })
             });
-            let persists = next_diagnostics
-                .iter()
-                .any(|d| std::ptr::eq(d.rule, diagnostic.rule) && d.message == diagnostic.message);
+            let persists =
+                still_reported.contains(&(diagnostic.rule.code, diagnostic.message.as_str()));
             if was_fixed && persists {
                 return Err(format!(
                     "the fix for {} did not resolve \"{}\"",

@@ -29,15 +29,30 @@ fn check_yaml(before: &str, after: &str, edits: &[Edit]) -> Result<(), String> {
     let new = Tree::parse(after).map_err(|e| format!("the fixed text is not valid YAML: {e}"))?;
     let (old_leaves, old_anchors) = flatten(&old, before);
     let (new_leaves, new_anchors) = flatten(&new, after);
+    // Replaced ranges sorted by start, so each leaf's check is a binary search.
+    let mut replaced_spans: Vec<Span> = edits
+        .iter()
+        .map(|e| e.span)
+        .filter(|span| !span.is_empty())
+        .collect();
+    replaced_spans.sort();
     for (path, leaf) in &old_leaves {
-        // A value an edit replaced may change; everything else must stay as it was.
-        let replaced = edits.iter().any(|e| {
-            !e.span.is_empty()
-                && e.span.start < leaf.span.end.max(leaf.span.start + 1)
-                && leaf.span.start < e.span.end
-        });
+        // A value an edit replaced may change; everything else must stay as it was. An empty
+        // value (`key:`) is replaced through the colon right at its position.
+        let leaf_end = leaf.span.end.max(leaf.span.start + 1);
+        let first_after = replaced_spans.partition_point(|span| span.start < leaf_end);
+        // Applied edits never overlap, so only the last span starting before the leaf's end
+        // can reach into it.
+        let replaced = replaced_spans[..first_after]
+            .last()
+            .is_some_and(|span| span.end > leaf.span.start);
+        if replaced {
+            // The edit replaced this value, possibly with a list or mapping (`cap_drop:` to
+            // `cap_drop: [ALL]`); the key itself is still checked through its parent's leaves.
+            continue;
+        }
         match new_leaves.get(path) {
-            Some(new_leaf) if new_leaf.value == leaf.value || replaced => {}
+            Some(new_leaf) if new_leaf.value == leaf.value => {}
             Some(_) => return Err(format!("the fix would change the value at `{path}`")),
             None => return Err(format!("the fix would remove `{path}`")),
         }

@@ -1,6 +1,9 @@
-//! Writing fixed files atomically: a temporary file in the same folder, flushed and given the
-//! original's permissions, then renamed over the original. A reader sees the old file or the
-//! new one, never a partial write.
+//! Writing fixed files atomically: a temporary file in the same directory, flushed and given
+//! the original's permissions and owner, then renamed over the original. A reader sees the old
+//! file or the new one, never a partial write.
+//!
+//! NOTE: a change made to the file between the final comparison and the rename, a window of a
+//! few system calls, is lost; there is no portable way to lock a file against other editors.
 
 use std::fs;
 use std::io::Write;
@@ -16,10 +19,7 @@ pub fn write_atomically(path: &Path, expected: &str, new: &str) -> Result<(), St
     if metadata.permissions().readonly() {
         return Err("the file is read-only; make it writable to apply fixes".into());
     }
-    let current = fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?;
-    if current != expected.as_bytes() {
-        return Err("the file changed on disk while dhlint was running; run it again".into());
-    }
+    check_links(&metadata)?;
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -34,8 +34,49 @@ pub fn write_atomically(path: &Path, expected: &str, new: &str) -> Result<(), St
         .map_err(|e| format!("cannot write the temporary file: {e}"))?;
     fs::set_permissions(temp.path(), metadata.permissions())
         .map_err(|e| format!("cannot copy the file's permissions: {e}"))?;
+    copy_owner(&metadata, temp.as_file(), temp.path())?;
+    // Compare as late as possible, so a change made while the fix was computed is not lost.
+    let current = fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    if current != expected.as_bytes() {
+        return Err("the file changed on disk while dhlint was running; run it again".into());
+    }
     temp.persist(path)
         .map_err(|e| format!("cannot replace the file: {}", e.error))?;
+    Ok(())
+}
+
+/// Rejects files with other hard links, which a rename would leave holding the old text.
+#[cfg(unix)]
+fn check_links(metadata: &fs::Metadata) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    if metadata.nlink() > 1 {
+        return Err("the file has other hard links, which replacing it would separate".into());
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_links(_metadata: &fs::Metadata) -> Result<(), String> {
+    Ok(())
+}
+
+/// Gives the temporary file the original's owner and group, which differ when dhlint runs as
+/// another user (such as root in a container working on a mounted checkout).
+#[cfg(unix)]
+fn copy_owner(original: &fs::Metadata, temp: &fs::File, temp_path: &Path) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    let current = temp
+        .metadata()
+        .map_err(|e| format!("cannot read the temporary file: {e}"))?;
+    if (current.uid(), current.gid()) != (original.uid(), original.gid()) {
+        std::os::unix::fs::chown(temp_path, Some(original.uid()), Some(original.gid()))
+            .map_err(|e| format!("cannot give the fixed file the original's owner: {e}"))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn copy_owner(_original: &fs::Metadata, _temp: &fs::File, _temp_path: &Path) -> Result<(), String> {
     Ok(())
 }
 

@@ -147,10 +147,52 @@ impl<'a> Editor<'a> {
         Ok(())
     }
 
+    /// Rejects an edit of `node` when it lies inside an anchored node that aliases refer to,
+    /// since the edit would change every place that uses the alias too.
+    fn reject_shared(&self, node: NodeId) -> Result<(), String> {
+        let Some(anchored) = self.tree.shared_anchor(node) else {
+            return Ok(());
+        };
+        let name = self
+            .tree
+            .node(anchored)
+            .anchor
+            .map_or("", |span| &self.text[span.start..span.end]);
+        Err(format!(
+            "the value is inside the anchor `{name}`, which aliases elsewhere in the file reuse"
+        ))
+    }
+
+    /// An edit that replaces the value of an existing key with `value` in flow style, tag
+    /// included: used where the key is written but empty (`cap_drop:`) or tagged `!reset`.
+    pub fn replace_value(&self, value_node: NodeId, value: &NewValue) -> Result<Edit, String> {
+        self.reject_unsupported_file()?;
+        self.reject_shared(value_node)?;
+        let node = self.tree.node(value_node);
+        if node.anchor.is_some() {
+            return Err("the value carries an anchor".into());
+        }
+        let rendered = render_flow(value);
+        if node.span.is_empty() {
+            let empty = self.tree.node(value_node);
+            if empty.tag_span.is_none() {
+                return self.replace_scalar(value_node, &rendered);
+            }
+        }
+        let start = node
+            .tag_span
+            .map_or(node.span.start, |t| t.start.min(node.span.start));
+        Ok(Edit::replace(
+            Span::new(start, node.span.end.max(start)),
+            rendered,
+        ))
+    }
+
     /// An edit that adds `key: value` at the end of mapping `map`, which must be written in the
     /// file (not reached through an alias).
     pub fn insert_entry(&self, map: NodeId, key: &str, value: &NewValue) -> Result<Edit, String> {
         self.reject_unsupported_file()?;
+        self.reject_shared(map)?;
         let node = self.tree.node(map);
         let NodeKind::Mapping { entries, flow } = &node.kind else {
             return Err("the value is not a mapping".into());
@@ -189,10 +231,12 @@ impl<'a> Editor<'a> {
     /// An edit that adds `item` at the end of sequence `seq`, which must be written in the file.
     pub fn append_item(&self, seq: NodeId, item: &str) -> Result<Edit, String> {
         self.reject_unsupported_file()?;
+        self.reject_shared(seq)?;
         let node = self.tree.node(seq);
         let NodeKind::Sequence { items, flow } = &node.kind else {
             return Err("the value is not a sequence".into());
         };
+        let item = &self.quote_like(items, item);
         if *flow {
             let quoted = quote_for_flow(item);
             return Ok(match items.last() {
@@ -213,6 +257,7 @@ impl<'a> Editor<'a> {
     /// An edit that replaces the scalar `node` with `text`, keeping its quotes.
     pub fn replace_scalar(&self, node: NodeId, text: &str) -> Result<Edit, String> {
         self.reject_unsupported_file()?;
+        self.reject_shared(node)?;
         let scalar = self.tree.node(node);
         let NodeKind::Scalar { quoting, .. } = &scalar.kind else {
             return Err("the value is not a scalar".into());
@@ -240,6 +285,26 @@ impl<'a> Editor<'a> {
                 Ok(Edit::replace(Span::new(span.start + 1, span.end - 1), text))
             }
             _ => Err("the value is a block scalar".into()),
+        }
+    }
+
+    /// Quotes `item` the way the existing `items` are quoted, when they all use one style.
+    fn quote_like(&self, items: &[NodeId], item: &str) -> String {
+        let styles: Vec<Quoting> = items
+            .iter()
+            .filter_map(|&i| match &self.tree.node(i).kind {
+                NodeKind::Scalar { quoting, .. } => Some(*quoting),
+                _ => None,
+            })
+            .collect();
+        match styles.first() {
+            Some(Quoting::Double) if styles.iter().all(|q| *q == Quoting::Double) => {
+                format!("\"{}\"", item.replace('\\', "\\\\").replace('"', "\\\""))
+            }
+            Some(Quoting::Single) if styles.iter().all(|q| *q == Quoting::Single) => {
+                format!("'{}'", item.replace('\'', "''"))
+            }
+            _ => item.to_owned(),
         }
     }
 
@@ -326,6 +391,18 @@ impl<'a> Editor<'a> {
                     Some(&item) => current = item,
                     None => return Ok(()),
                 },
+                NodeKind::Scalar {
+                    quoting: Quoting::Block,
+                    ..
+                } if !self.text.ends_with(['\n', '\r'])
+                    && self.tree.node(current).span.end >= self.text.trim_end().len() =>
+                {
+                    // Without a final line break the last line has no line feed; a line added
+                    // after it would give the scalar one.
+                    return Err(
+                        "the file ends inside a block scalar without a final line break".into(),
+                    );
+                }
                 NodeKind::Scalar {
                     value,
                     quoting: Quoting::Block,

@@ -87,7 +87,12 @@ impl HumanReporter {
             String::new()
         };
         if totals.findings() == 0 {
-            return writeln!(out, "Checked {files}:{fixed} no findings.");
+            let none = if totals.fixed > 0 {
+                "none remain"
+            } else {
+                "no findings"
+            };
+            return writeln!(out, "Checked {files}:{fixed} {none}.");
         }
         let remaining = if totals.fixed > 0 { " remaining" } else { "" };
         writeln!(

@@ -35,6 +35,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         out.push(
             cx.missing(
                 &META,
+                "cap_drop",
                 format!(
                     "Service `{}` keeps the default Linux capabilities",
                     cx.name()

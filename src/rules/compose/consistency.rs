@@ -80,6 +80,10 @@ fn check_limits(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         let Setting::Value(service_value) = cx.setting(Some(service_entry)) else {
             continue;
         };
+        // Compose reads a service-level 0 as "not set", which conflicts with nothing.
+        if parse(&service_value) == Some(0.0) {
+            continue;
+        }
         let deploy_value = match cx.setting(deploy_entry) {
             Setting::Value(value) => Some(value),
             Setting::Absent => None,

@@ -4,8 +4,8 @@
 
 use super::{ServiceContext, Setting};
 use crate::diagnostic::Diagnostic;
-use crate::fix::Fix;
 use crate::fix::yaml::NewValue;
+use crate::fix::{Applicability, Fix};
 use crate::rules::RuleMeta;
 use crate::yaml::Entry;
 
@@ -64,11 +64,7 @@ impl Limit {
             out.push(cx.unknown(self.rule, entry, key, variable));
             return;
         }
-        let unlimited = readings.iter().find_map(|r| match r {
-            Reading::Unlimited(entry) => Some(*entry),
-            _ => None,
-        });
-        let fix = self.fix(cx, unlimited);
+        let fix = self.fix(cx);
         let diagnostic = match readings.iter().find_map(|r| match r {
             Reading::Unlimited(entry) => Some(*entry),
             _ => None,
@@ -90,6 +86,7 @@ impl Limit {
             None => cx
                 .missing(
                     self.rule,
+                    self.service_key,
                     format!("Service `{}` has no limit on {}", cx.name(), self.what),
                 )
                 .with_label(format!(
@@ -103,35 +100,38 @@ impl Limit {
     /// Sets the limit where Compose accepts it: replaces a zero or negative value written in
     /// the service, writes into an existing `deploy.resources.limits` block (a service-level key
     /// next to such a block makes Compose reject the project), or adds the service-level key.
-    fn fix(&self, cx: &ServiceContext, unlimited: Option<Entry>) -> Result<Fix, String> {
-        let title = |key: &str| format!("Set `{key}: {}`", self.default);
-        if let Some(entry) = unlimited.filter(|e| e.merged_from.is_none()) {
-            let key = cx
-                .tree()
-                .scalar(entry.key)
-                .unwrap_or(self.service_key)
-                .to_owned();
-            return cx
-                .editor()
-                .replace_scalar(entry.value_written, self.default)
-                .map(|edit| Fix::safe(title(&key), edit));
+    fn fix(&self, cx: &ServiceContext) -> Result<Fix, String> {
+        let value = NewValue::Scalar(self.default.to_owned());
+        let service_entry = cx.get(self.service_key);
+        if cx.get_path(&["deploy", "resources", "limits"]).is_none() {
+            let edit = cx.set_scalar(self.service_key, service_entry, self.default)?;
+            let title = format!("Set `{}: {}`", self.service_key, self.default);
+            return Ok(Fix::safe(title, edit));
         }
-        if cx.get_path(&["deploy", "resources", "limits"]).is_some() {
-            let limits = cx.own_mapping(&["deploy", "resources", "limits"]).ok_or(
-                "the service's `deploy.resources.limits` is not a mapping written in the service itself",
-            )?;
-            let value = NewValue::Scalar(self.default.to_owned());
-            return cx
-                .editor()
-                .insert_entry(limits, self.deploy_key, &value)
-                .map(|edit| {
-                    Fix::safe(
-                        title(&format!("deploy.resources.limits.{}", self.deploy_key)),
-                        edit,
-                    )
-                });
+        // With a limits block, the limit goes in the block, and a service-level key that is
+        // set gets the same value, because Compose rejects the two spellings disagreeing.
+        let limits = cx.own_mapping(&["deploy", "resources", "limits"]).ok_or(
+            "the service's `deploy.resources.limits` is not a mapping written in the service itself",
+        )?;
+        let editor = cx.editor();
+        let mut edits = vec![match cx.tree().get(limits, self.deploy_key) {
+            Some(entry) if !cx.tree().is_null(entry.value) => {
+                editor.replace_scalar(entry.value_written, self.default)?
+            }
+            Some(entry) => editor.replace_value(entry.value_written, &value)?,
+            None => editor.insert_entry(limits, self.deploy_key, &value)?,
+        }];
+        if let Some(entry) = service_entry.filter(|e| !cx.tree().is_null(e.value)) {
+            edits.push(cx.set_scalar(self.service_key, Some(entry), self.default)?);
         }
-        cx.add_key(self.service_key, &NewValue::Scalar(self.default.to_owned()))
-            .map(|edit| Fix::safe(title(self.service_key), edit))
+        let title = format!(
+            "Set `deploy.resources.limits.{}: {}`",
+            self.deploy_key, self.default
+        );
+        Ok(Fix {
+            applicability: Applicability::Safe,
+            title,
+            edits,
+        })
     }
 }

@@ -74,9 +74,13 @@ impl<'a> ServiceContext<'a> {
     /// A key the service does not set is looked up in the services it `extends` in the same
     /// file, nearest first; such an entry is marked as merged from the `extends` key, so fixes
     /// override it in the service instead of editing the base service.
+    ///
+    /// A key whose value is tagged `!reset` counts as absent: Compose removes such a key when
+    /// it merges files, whatever value follows the tag.
     pub fn get(&self, key: &str) -> Option<Entry> {
         if let Some(entry) = self.tree().get(self.body, key) {
-            return Some(entry);
+            let tag = self.tree().node(entry.value_written).tag.as_deref();
+            return (!is_reset(tag)).then_some(entry);
         }
         self.bases.iter().find_map(|&(extends, base)| {
             let mut entry = self.tree().get(base, key)?;
@@ -128,12 +132,26 @@ impl<'a> ServiceContext<'a> {
 
     /// Returns an edit that adds `key: value` to the service's own mapping. A key merged from
     /// an anchor is overridden this way; the shared anchor is never edited.
+    ///
+    /// When the service already writes the key with an empty value (`cap_drop:`) or a `!reset`
+    /// tag, that value is replaced instead, so the key is never written twice.
     pub fn add_key(&self, key: &str, value: &NewValue) -> Result<Edit, String> {
         if self.service.is_alias {
             return Err(format!(
                 "service `{}` is an alias of a shared mapping, which dhlint does not edit",
                 self.name()
             ));
+        }
+        if let Some(own) = self
+            .tree()
+            .get(self.body, key)
+            .filter(|e| e.merged_from.is_none())
+        {
+            let node = self.tree().node(own.value_written);
+            if self.tree().is_null(own.value_written) || is_reset(node.tag.as_deref()) {
+                return self.editor().replace_value(own.value_written, value);
+            }
+            return Err(format!("the service already sets `{key}`"));
         }
         self.editor().insert_entry(self.body, key, value)
     }
@@ -143,7 +161,16 @@ impl<'a> ServiceContext<'a> {
     pub fn set_scalar(&self, key: &str, entry: Option<Entry>, value: &str) -> Result<Edit, String> {
         match entry {
             Some(entry) if entry.merged_from.is_none() => {
-                self.editor().replace_scalar(entry.value_written, value)
+                let written = entry.value_written;
+                match self
+                    .tree()
+                    .scalar(written)
+                    .and_then(|raw| with_default(raw, value))
+                {
+                    // `${RO:-false}` keeps its variable: only the default changes.
+                    Some(interpolated) => self.editor().replace_scalar(written, &interpolated),
+                    None => self.editor().replace_scalar(written, value),
+                }
             }
             _ => self.add_key(key, &NewValue::Scalar(value.to_owned())),
         }
@@ -189,9 +216,23 @@ impl<'a> ServiceContext<'a> {
         diagnostic
     }
 
-    /// A diagnostic on the service's name, for a key that is missing.
-    pub fn missing(&self, rule: &'static RuleMeta, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(rule, self.name_span(), message)
+    /// A diagnostic for a key that is missing: on the service's name, or on the key when the
+    /// service writes it with a `!reset` tag, which removes it.
+    pub fn missing(
+        &self,
+        rule: &'static RuleMeta,
+        key: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let reset = self
+            .tree()
+            .get(self.body, key)
+            .filter(|entry| is_reset(self.tree().node(entry.value_written).tag.as_deref()));
+        match reset {
+            Some(entry) => Diagnostic::new(rule, self.entry_span(entry), message)
+                .with_related(self.name_span(), "in this service"),
+            None => Diagnostic::new(rule, self.name_span(), message),
+        }
     }
 
     /// An info diagnostic saying that a value cannot be judged because of a variable.
@@ -219,6 +260,25 @@ impl<'a> ServiceContext<'a> {
             "Give `{variable}` a default, such as `${{{variable}:-...}}`"
         ))
     }
+}
+
+/// Returns `${NAME:-new}` for a value that is exactly one interpolation with a default
+/// (`${NAME:-old}` or `${NAME-old}`), so a fix can change the default and keep the variable.
+fn with_default(raw: &str, new: &str) -> Option<String> {
+    let references = crate::compose::interpolate::references(raw);
+    let [reference] = references.as_slice() else {
+        return None;
+    };
+    if reference.range != (0..raw.len()) {
+        return None;
+    }
+    let operator = reference.operator.filter(|op| matches!(*op, ":-" | "-"))?;
+    Some(format!("${{{}{operator}{new}}}", reference.name))
+}
+
+/// Whether a tag is Compose's `!reset`, which removes the key it is on.
+fn is_reset(tag: Option<&str>) -> bool {
+    tag == Some("!reset")
 }
 
 /// Parses a boolean the way Compose does for string values (Go's `strconv.ParseBool`).

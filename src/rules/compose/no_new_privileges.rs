@@ -36,6 +36,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         out.push(
             cx.missing(
                 &META,
+                "security_opt",
                 format!(
                     "Service `{}` allows privilege escalation through setuid binaries",
                     cx.name()

@@ -50,6 +50,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         (Setting::Absent, _) => out.push(
             cx.missing(
                 &META,
+                "user",
                 format!(
                     "Service `{}` sets no `user`, so it runs as the image's default user, \
                      often root",

@@ -29,6 +29,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         (Setting::Absent, _) | (_, None) => cx
             .missing(
                 &META,
+                "read_only",
                 format!("Service `{}` has a writable root filesystem", cx.name()),
             )
             .with_label("no `read_only: true`"),

@@ -29,7 +29,7 @@ pub fn check(text: &str, file: &Dockerfile, last: &Stage, out: &mut Vec<Diagnost
         )
         .with_label("final stage starts here")
         .with_help(
-            "Add `USER 10001:10001` (or another unprivileged user) at the end of the final stage",
+            "Add `USER 65534:65534` (or another unprivileged user) at the end of the final stage",
         )
         .with_fix(super::append_user(text, file, last)),
     );

@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 const HELP: &str =
-    "Switch to an unprivileged user at the end of the final stage, such as `USER 10001:10001`";
+    "Switch to an unprivileged user at the end of the final stage, such as `USER 65534:65534`";
 
 /// DH201: flags a final stage whose effective `USER` is uid 0, and notes one that depends on a
 /// variable without a value.
