@@ -4,6 +4,8 @@
 //!
 //! NOTE: a change made to the file between the final comparison and the rename, a window of a
 //! few system calls, is lost; there is no portable way to lock a file against other editors.
+//! TODO: remove the temporary file when the run is interrupted by SIGINT or SIGTERM; today a
+//! signal between its creation and the rename leaves a `.dhlint-*.tmp` file behind.
 
 use std::fs;
 use std::io::Write;
