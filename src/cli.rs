@@ -46,6 +46,14 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Print the number of findings per rule instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+
     /// Read files named on the command line as this kind, whatever their name.
     #[arg(long, value_enum)]
     pub kind: Option<FileKind>,
@@ -83,6 +91,10 @@ pub enum Format {
     Human,
     /// A JSON array of findings, for tools.
     Json,
+    /// A SARIF 2.1.0 log, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands, shown as annotations on pull requests.
+    Github,
 }
 
 /// When to colour output.

@@ -92,22 +92,39 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
     for report in &reports {
         totals.add(report);
     }
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let errors: Vec<String> = walk_errors
+        .iter()
+        .map(|e| e.message.clone())
+        .chain(reports.iter().filter_map(|r| {
+            r.fix_error
+                .as_ref()
+                .map(|e| format!("{}: fixes not applied: {e}", r.path.display()))
+        }))
+        .collect();
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(BufWriter::new(std::fs::File::create(path).map_err(
+            |e| io::Error::new(e.kind(), format!("cannot create {}: {e}", path.display())),
+        )?)),
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    };
     if let Action::Diff(_) = action {
         for report in &reports {
             if let Some(diff) = &report.diff {
                 out.write_all(diff.as_bytes())?;
             }
         }
+    } else if args.statistics {
+        report::statistics::write(&mut out, &reports)?;
     } else {
-        write_findings(args, &mut out, &reports, &totals)?;
+        write_findings(args, &mut out, &reports, &totals, &errors)?;
     }
     out.flush()?;
-    for report in &reports {
-        if let Some(error) = &report.fix_error {
-            log::error!("{}: fixes not applied: {error}", report.path.display());
-        }
+    drop(out);
+    for error in reports
+        .iter()
+        .filter_map(|r| r.fix_error.as_ref().map(|e| (r, e)))
+    {
+        log::error!("{}: fixes not applied: {}", error.0.path.display(), error.1);
     }
     if let Action::Diff(_) = action {
         let changed = reports.iter().filter(|r| r.diff.is_some()).count();
@@ -155,6 +172,7 @@ fn write_findings(
     out: &mut dyn Write,
     reports: &[FileReport],
     totals: &Totals,
+    errors: &[String],
 ) -> io::Result<()> {
     match args.format {
         Format::Human => {
@@ -163,7 +181,8 @@ fn write_findings(
                 ColorChoice::Never => false,
                 // An empty NO_COLOR does not count (https://no-color.org).
                 ColorChoice::Auto => {
-                    io::stdout().is_terminal()
+                    args.output.is_none()
+                        && io::stdout().is_terminal()
                         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
@@ -177,6 +196,8 @@ fn write_findings(
             Ok(())
         }
         Format::Json => report::json::write(out, reports),
+        Format::Sarif => report::sarif::write(out, reports, errors),
+        Format::Github => report::github::write(out, reports, errors),
     }
 }
 

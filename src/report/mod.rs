@@ -3,8 +3,11 @@
 //! Reporters write to any `io::Write`; the caller decides where (stdout, a file) and how
 //! write errors such as a closed pipe end the run.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
+pub mod statistics;
 
 use crate::diagnostic::Severity;
 use crate::lint::FileReport;

@@ -44,6 +44,8 @@ pub struct RuleMeta {
     pub target: Target,
     /// Default severity of its findings.
     pub severity: Severity,
+    /// The CIS Docker Benchmark v1.6.0 recommendation it checks, such as `5.13`.
+    pub cis: Option<&'static str>,
     /// The rule's page from `lints/`, in Markdown.
     pub doc: &'static str,
 }

@@ -10,6 +10,7 @@ pub static PARSE_ERROR: RuleMeta = RuleMeta {
     name: "parse-error",
     target: Target::Any,
     severity: Severity::Error,
+    cis: None,
     doc: rule_doc!("DH001"),
 };
 
@@ -19,6 +20,7 @@ pub static DUPLICATE_KEY: RuleMeta = RuleMeta {
     name: "duplicate-key",
     target: Target::Any,
     severity: Severity::Error,
+    cis: None,
     doc: rule_doc!("DH003"),
 };
 
@@ -28,5 +30,6 @@ pub static INVALID_COMPOSE: RuleMeta = RuleMeta {
     name: "invalid-compose",
     target: Target::Any,
     severity: Severity::Error,
+    cis: None,
     doc: rule_doc!("DH004"),
 };

@@ -11,19 +11,20 @@ pub static META: RuleMeta = RuleMeta {
     name: "empty-continuation-line",
     target: Target::Any,
     severity: Severity::Warning,
+    cis: None,
     doc: rule_doc!("DH005"),
 };
 
 /// DH005: reports the parser's warnings about empty lines inside continuations.
 pub fn check(file: &Dockerfile, out: &mut Vec<Diagnostic>) {
     for warning in &file.warnings {
-        let mut message = warning.message.clone();
-        if let Some(first) = message.get_mut(..1) {
-            first.make_ascii_uppercase();
-        }
+        // The parser's text names the line of the instruction; the message does not, so that
+        // it stays the same when lines above it move.
+        let message = "Empty line inside a line continuation: the next line is joined to the \
+                       instruction above it";
         out.push(
             Diagnostic::new(&META, warning.span, message)
-                .with_label("empty line inside a continuation")
+                .with_label(warning.message.clone())
                 .with_help(
                     "Remove the `\\` before the empty line if the instruction ends there, or \
                      remove the empty line",

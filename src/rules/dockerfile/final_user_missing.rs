@@ -11,6 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "final-user-missing",
     target: Target::Dockerfile,
     severity: Severity::Warning,
+    cis: Some("4.1"),
     doc: rule_doc!("DH202"),
 };
 

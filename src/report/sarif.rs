@@ -1,0 +1,330 @@
+//! SARIF 2.1.0 output, for GitHub code scanning and other SARIF viewers.
+//!
+//! One run with the tool's rules (from the pages in `lints/`), one result per finding, and
+//! files that could not be read or parsed as tool execution notifications. Regions use 1-based
+//! lines and columns counted in Unicode code points (`columnKind: unicodeCodePoints`). Locations
+//! are relative to `%SRCROOT%`, the current directory. Results carry `partialFingerprints` built
+//! from the rule, the file and the message, which names the service or stage and the key but no
+//! line, so alerts keep their identity when unrelated lines move.
+//!
+//! The types here cover the part of the format dhlint writes; tests validate the output against
+//! the official JSON schema.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::Applicability;
+use crate::lint::FileReport;
+use crate::rules::{RULES, RuleMeta, tool};
+use crate::source::LineIndex;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const INFORMATION_URI: &str = "https://github.com/dhlint/dhlint";
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Log {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run {
+    tool: Tool,
+    invocations: Vec<Invocation>,
+    original_uri_base_ids: serde_json::Value,
+    column_kind: &'static str,
+    results: Vec<SarifResult>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<serde_json::Value>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    tool_execution_notifications: Vec<serde_json::Value>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: &'static str,
+    message: Message,
+    locations: Vec<serde_json::Value>,
+    partial_fingerprints: HashMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct Message {
+    text: String,
+}
+
+/// The SARIF level of a severity.
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// GitHub's `security-severity` (0.0 to 10.0), which orders alerts: high, medium and low.
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "8.0",
+        Severity::Warning => "5.0",
+        Severity::Info => "2.0",
+    }
+}
+
+/// Returns the text of the `## name` section of a rule page, without its heading.
+fn section<'a>(doc: &'a str, name: &str) -> &'a str {
+    let heading = format!("\n## {name}\n");
+    let Some(start) = doc.find(&heading).map(|i| i + heading.len()) else {
+        return "";
+    };
+    let end = doc[start..].find("\n## ").map_or(doc.len(), |i| start + i);
+    doc[start..end].trim()
+}
+
+fn rule_descriptor(rule: &RuleMeta) -> serde_json::Value {
+    let mut tags = vec!["security".to_owned(), rule.target.as_str().to_owned()];
+    if let Some(cis) = rule.cis {
+        tags.push(format!("CIS-Docker-{cis}"));
+    }
+    let full = section(rule.doc, "What it does");
+    json!({
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": { "text": rule.summary() },
+        "fullDescription": { "text": if full.is_empty() { rule.summary() } else { full } },
+        "helpUri": format!("{INFORMATION_URI}/blob/main/lints/{}.md", rule.code),
+        "help": { "text": rule.doc, "markdown": rule.doc },
+        "defaultConfiguration": { "level": level(rule.severity) },
+        "properties": {
+            "tags": tags,
+            "security-severity": security_severity(rule.severity),
+        },
+    })
+}
+
+/// Percent-encodes a relative path for a URI, keeping `/` between segments.
+pub fn path_to_uri(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let text = text.strip_prefix("./").unwrap_or(&text);
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(byte as char);
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// A stable 64-bit FNV-1a hash, written as hex: the same input gives the same fingerprint in
+/// every version and on every machine, unlike the standard library's hasher.
+fn fingerprint(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+fn region(index: &LineIndex, text: &str, start: usize, end: usize) -> serde_json::Value {
+    let start_position = index.position(text, start);
+    let end_position = index.position(text, end);
+    json!({
+        "startLine": start_position.line,
+        "startColumn": start_position.column,
+        "endLine": end_position.line,
+        "endColumn": end_position.column,
+        "charOffset": text.get(..start).map_or(0, |t| t.chars().count()),
+        "charLength": text.get(start..end).map_or(0, |t| t.chars().count()),
+    })
+}
+
+fn location(uri: &str, region: serde_json::Value) -> serde_json::Value {
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
+            "region": region,
+        }
+    })
+}
+
+fn result(
+    diagnostic: &Diagnostic,
+    uri: &str,
+    index: &LineIndex,
+    text: &str,
+    occurrence: usize,
+) -> SarifResult {
+    let rule = diagnostic.rule;
+    let span = diagnostic.span;
+    let mut fixes = Vec::new();
+    if let Some(fix) = &diagnostic.fix {
+        let replacements: Vec<serde_json::Value> = fix
+            .edits
+            .iter()
+            .map(|edit| {
+                json!({
+                    "deletedRegion": region(index, text, edit.span.start, edit.span.end),
+                    "insertedContent": { "text": edit.content },
+                })
+            })
+            .collect();
+        let kind = match fix.applicability {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        };
+        fixes.push(json!({
+            "description": { "text": format!("{} ({kind} fix)", fix.title) },
+            "artifactChanges": [{
+                "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
+                "replacements": replacements,
+            }],
+        }));
+    }
+    let occurrence = occurrence.to_string();
+    let hash = fingerprint(&[rule.code, uri, &diagnostic.message, &occurrence]);
+    SarifResult {
+        rule_id: rule.code,
+        rule_index: RULES
+            .iter()
+            .position(|r| std::ptr::eq(*r, rule))
+            .unwrap_or(0),
+        level: level(diagnostic.severity),
+        message: Message {
+            text: diagnostic.message.clone(),
+        },
+        locations: vec![location(uri, region(index, text, span.start, span.end))],
+        partial_fingerprints: HashMap::from([("dhlint/v1", hash)]),
+        fixes,
+    }
+}
+
+/// Writes one SARIF log for `reports`; `errors` are problems outside any file's findings
+/// (paths that could not be walked, fixes that could not be written).
+pub fn write(out: &mut dyn Write, reports: &[FileReport], errors: &[String]) -> io::Result<()> {
+    let mut results = Vec::new();
+    let mut notifications: Vec<serde_json::Value> = errors
+        .iter()
+        .map(|message| json!({ "level": "error", "message": { "text": message } }))
+        .collect();
+    for report in reports {
+        let text = report.source.as_deref().unwrap_or("");
+        let index = LineIndex::new(text);
+        let uri = path_to_uri(&report.path);
+        let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+        for diagnostic in &report.diagnostics {
+            if std::ptr::eq(diagnostic.rule, &tool::PARSE_ERROR) {
+                let region = region(&index, text, diagnostic.span.start, diagnostic.span.end);
+                notifications.push(json!({
+                    "level": "error",
+                    "message": { "text": diagnostic.message },
+                    "locations": [location(&uri, region)],
+                    "descriptor": { "id": tool::PARSE_ERROR.code },
+                }));
+                continue;
+            }
+            let occurrence = seen
+                .entry((diagnostic.rule.code, &diagnostic.message))
+                .or_default();
+            results.push(result(diagnostic, &uri, &index, text, *occurrence));
+            *occurrence += 1;
+        }
+        if let Some(error) = &report.fix_error {
+            notifications.push(json!({
+                "level": "error",
+                "message": { "text": format!("{}: fixes not applied: {error}", report.path.display()) },
+                "locations": [location(&uri, json!({ "startLine": 1 }))],
+            }));
+        }
+    }
+    let root = std::env::current_dir()
+        .map(|dir| format!("file://{}/", path_to_uri(&dir).trim_end_matches('/')))
+        .unwrap_or_else(|_| "file:///".to_owned());
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "dhlint",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: INFORMATION_URI,
+                    rules: RULES.iter().map(|r| rule_descriptor(r)).collect(),
+                },
+            },
+            invocations: vec![Invocation {
+                execution_successful: notifications.is_empty(),
+                tool_execution_notifications: notifications,
+            }],
+            original_uri_base_ids: json!({ "%SRCROOT%": { "uri": root } }),
+            column_kind: "unicodeCodePoints",
+            results,
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_encoding() {
+        assert_eq!(
+            path_to_uri(Path::new("a b/c%d,e:f.yaml")),
+            "a%20b/c%25d%2Ce%3Af.yaml"
+        );
+        assert_eq!(
+            path_to_uri(Path::new("./ü/Dockerfile")),
+            "%C3%BC/Dockerfile"
+        );
+    }
+
+    #[test]
+    fn fingerprint_is_stable() {
+        assert_eq!(
+            fingerprint(&["DH101", "compose.yaml"]),
+            fingerprint(&["DH101", "compose.yaml"])
+        );
+        assert_ne!(fingerprint(&["DH101", "a"]), fingerprint(&["DH10", "1a"]));
+    }
+}
