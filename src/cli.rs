@@ -16,7 +16,12 @@ fn parse_severity(value: &str) -> Result<Severity, String> {
 #[derive(Debug, Parser)]
 #[command(name = "dhlint", version, about, long_about = None)]
 #[command(group(clap::ArgGroup::new("fixing").args(["fix", "diff"])))]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
+    /// A command other than linting.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Files or directories to lint. Directories are walked for Compose files and Dockerfiles,
     /// and files named here are linted whatever their name.
     #[arg(value_name = "PATH", default_value = ".")]
@@ -45,6 +50,28 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+
+    /// Use this configuration file for every linted file, instead of the nearest `dhlint.toml`
+    /// or `.dhlint.toml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore configuration files.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Rules to run, replacing the configured set: codes, names, code prefixes (`DH1`) or `ALL`,
+    /// separated by commas.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+
+    /// Rules to skip, separated by commas.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+
+    /// Rules to run in addition to the configured set, separated by commas.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_select: Vec<String>,
 
     /// Write the report to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
@@ -82,6 +109,42 @@ pub struct Args {
     /// Log decisions (files skipped, thread count, timing) to stderr; repeat for more detail.
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
+}
+
+/// Commands other than linting.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// List every rule: code, name, file kind, default severity and fix.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Print a rule's documentation, by code (`DH101`) or name (`read-only-rootfs`).
+    Explain {
+        /// The rule's code or name.
+        rule: String,
+    },
+    /// Print the settings in effect for a path and where each came from.
+    Config {
+        /// The file or directory whose settings to show.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
+    /// Print shell completions.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Formats of `dhlint rules`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// A table.
+    Text,
+    /// A JSON array.
+    Json,
 }
 
 /// Output formats.

@@ -5,17 +5,18 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::fix::Fix;
 use crate::rules::RuleMeta;
 use crate::source::Span;
 
 /// The seriousness of a finding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing; often a setting dhlint cannot judge from the files.
+    #[serde(alias = "note")]
     Info,
     /// A hardening gap that should be closed.
     Warning,

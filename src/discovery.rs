@@ -32,6 +32,8 @@ pub struct Candidate {
     pub path: PathBuf,
     /// How to read it.
     pub kind: FileKind,
+    /// Whether it was named on the command line rather than found by the walk.
+    pub explicit: bool,
 }
 
 /// A path that could not be walked, with the reason.
@@ -147,6 +149,7 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Candidate>, Ve
                 lock(&found).push(Candidate {
                     path: clean(path),
                     kind,
+                    explicit: true,
                 });
             }
             Err(error) => {
@@ -198,6 +201,7 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Candidate>, Ve
                             lock(found).push(Candidate {
                                 path: clean(entry.path()),
                                 kind,
+                                explicit: false,
                             });
                         } else if let (false, Some(_)) = (is_file, kind) {
                             log::info!(

@@ -5,7 +5,9 @@
 //! the command line; [`lint::lint_text`] lints one text, for tests and embedding.
 
 pub mod cli;
+pub mod commands;
 pub mod compose;
+pub mod config;
 pub mod diagnostic;
 pub mod discovery;
 pub mod dockerfile;
@@ -15,6 +17,7 @@ pub mod report;
 pub mod rules;
 pub mod run;
 pub mod source;
+pub mod suppress;
 pub mod yaml;
 
 pub use run::{ExitStatus, run};

@@ -4,7 +4,10 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use crate::compose::ComposeFile;
+use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::discovery::FileKind;
 use crate::rules::{self, tool};
@@ -49,11 +52,16 @@ impl FileReport {
     }
 }
 
-/// Reads and lints the file at `path` as `kind`.
+/// Reads and lints the file at `path` as `kind` with default settings.
 pub fn lint_path(path: &Path, kind: FileKind) -> FileReport {
+    lint_path_with(path, kind, Arc::default())
+}
+
+/// Reads and lints the file at `path` as `kind` with `settings`.
+pub fn lint_path_with(path: &Path, kind: FileKind, settings: Arc<Settings>) -> FileReport {
     let (source, diagnostics) = match read_text(path) {
         Ok(text) => {
-            let diagnostics = lint_text_with(kind, &text, LintOptions::for_path(path));
+            let diagnostics = lint_text_with(kind, &text, &LintOptions::for_path(path, settings));
             (Some(text), diagnostics)
         }
         Err(message) => (
@@ -124,38 +132,46 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
 }
 
 /// How one file is linted, beyond its kind.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct LintOptions {
     /// The Compose file is an override (`compose.override.yaml`) that only adds to a base file,
     /// so settings it does not mention are not reported missing.
     pub compose_fragment: bool,
+    /// The configuration in effect for the file.
+    pub settings: Arc<Settings>,
+    /// The file's path, for per-file ignores.
+    pub path: Option<PathBuf>,
 }
 
 impl LintOptions {
-    /// Options for the file at `path`, decided by its name.
-    pub fn for_path(path: &Path) -> Self {
+    /// Options for the file at `path` with `settings`; the file's name decides whether it is an
+    /// override file.
+    pub fn for_path(path: &Path, settings: Arc<Settings>) -> Self {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().to_ascii_lowercase());
         LintOptions {
             compose_fragment: name.is_some_and(|n| n.contains(".override.")),
+            settings,
+            path: Some(path.to_path_buf()),
         }
     }
 }
 
 /// Lints `text` as a file of `kind` with default options.
 pub fn lint_text(kind: FileKind, text: &str) -> Vec<Diagnostic> {
-    lint_text_with(kind, text, LintOptions::default())
+    lint_text_with(kind, text, &LintOptions::default())
 }
 
 /// Lints `text` as a file of `kind`.
-pub fn lint_text_with(kind: FileKind, text: &str, options: LintOptions) -> Vec<Diagnostic> {
+pub fn lint_text_with(kind: FileKind, text: &str, options: &LintOptions) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     match kind {
         FileKind::Compose => match ComposeFile::parse(text) {
             Ok(file) => {
                 let check = rules::compose::CheckOptions {
                     fragment: options.compose_fragment,
+                    settings: &options.settings,
                 };
                 rules::compose::check(&file, check, &mut diagnostics);
             }
@@ -170,7 +186,7 @@ pub fn lint_text_with(kind: FileKind, text: &str, options: LintOptions) -> Vec<D
             ),
         },
         FileKind::Dockerfile => match crate::dockerfile::parse(text) {
-            Ok(file) => rules::dockerfile::check(&file, text, &mut diagnostics),
+            Ok(file) => rules::dockerfile::check(&file, text, &options.settings, &mut diagnostics),
             Err(error) => diagnostics.push(
                 Diagnostic::new(
                     &tool::PARSE_ERROR,
@@ -195,6 +211,19 @@ pub fn lint_text_with(kind: FileKind, text: &str, options: LintOptions) -> Vec<D
         }
         same
     });
+    // Rules that are not selected, or ignored for this file, report nothing. Parse errors are
+    // always reported, since nothing else could be checked.
+    let settings = &options.settings;
+    let path = options.path.as_deref();
+    let reported = |code: &str| code == tool::PARSE_ERROR.code || settings.reports(code, path);
+    diagnostics.retain(|d| reported(d.rule.code));
+    crate::suppress::apply(kind, text, &mut diagnostics, &reported);
+    for diagnostic in &mut diagnostics {
+        if let Some(severity) = settings.severity.get(diagnostic.rule.code) {
+            diagnostic.severity = *severity;
+        }
+    }
+    diagnostics.sort_by(|a, b| (a.span, a.rule.code).cmp(&(b.span, b.rule.code)));
     // A BOM is not part of the first line's text.
     for diagnostic in &mut diagnostics {
         if text.starts_with(BOM) && diagnostic.span.start < BOM.len() {

@@ -7,7 +7,10 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use std::sync::Arc;
+
 use crate::cli::{Args, ColorChoice, Format};
+use crate::config::{Overrides, Resolver, Settings};
 use crate::discovery::{self, Candidate, WalkOptions};
 use crate::fix::{self, FixMode};
 use crate::lint::{self, FileReport};
@@ -46,6 +49,9 @@ enum Action {
 
 /// Lints the paths in `args` and writes the report to stdout.
 pub fn run(args: &Args) -> io::Result<ExitStatus> {
+    if let Some(command) = &args.command {
+        return crate::commands::run(command, args);
+    }
     let started = Instant::now();
     let options = WalkOptions {
         hidden: args.hidden,
@@ -54,19 +60,37 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
         threads: args.threads,
     };
     let (candidates, walk_errors) = discovery::discover(&args.paths, &options);
+    let resolver = Resolver::new(overrides(args));
+    let mut config_errors = Vec::new();
+    let mut jobs: Vec<(Candidate, Arc<Settings>)> = Vec::new();
+    for candidate in candidates {
+        match resolver.for_file(&candidate.path) {
+            Ok(settings) if !candidate.explicit && settings.is_excluded(&candidate.path) => {
+                log::info!(
+                    "skipping {}: excluded by configuration",
+                    candidate.path.display()
+                );
+            }
+            Ok(settings) => jobs.push((candidate, settings)),
+            Err(error) if !config_errors.contains(&error.0) => config_errors.push(error.0),
+            Err(_) => {}
+        }
+    }
+    if !config_errors.is_empty() {
+        for error in &config_errors {
+            log::error!("invalid configuration: {error}");
+        }
+        return Ok(ExitStatus::Error);
+    }
     for error in &walk_errors {
         log::error!("{}", error.message);
     }
-    if candidates.is_empty() && walk_errors.is_empty() {
+    if jobs.is_empty() && walk_errors.is_empty() {
         log::warn!(
             "no Compose files or Dockerfiles found; name files directly to lint other names"
         );
     }
-    log::info!(
-        "found {} files in {:.1?}",
-        candidates.len(),
-        started.elapsed()
-    );
+    log::info!("found {} files in {:.1?}", jobs.len(), started.elapsed());
 
     let mode = if args.unsafe_fixes {
         FixMode::Unsafe
@@ -85,8 +109,11 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
         .build()
         .map_err(io::Error::other)?;
     log::info!("linting with {} threads", pool.current_num_threads());
-    let reports: Vec<FileReport> =
-        pool.install(|| candidates.par_iter().map(|c| process(c, action)).collect());
+    let reports: Vec<FileReport> = pool.install(|| {
+        jobs.par_iter()
+            .map(|(c, settings)| process(c, settings, action))
+            .collect()
+    });
 
     let mut totals = Totals::default();
     for report in &reports {
@@ -202,8 +229,8 @@ fn write_findings(
 }
 
 /// Lints one file and, when asked, fixes it or computes its diff.
-fn process(candidate: &Candidate, action: Action) -> FileReport {
-    let mut report = lint::lint_path(&candidate.path, candidate.kind);
+fn process(candidate: &Candidate, settings: &Arc<Settings>, action: Action) -> FileReport {
+    let mut report = lint::lint_path_with(&candidate.path, candidate.kind, settings.clone());
     let mode = match action {
         Action::Lint => return report,
         Action::Fix(mode) | Action::Diff(mode) => mode,
@@ -219,8 +246,8 @@ fn process(candidate: &Candidate, action: Action) -> FileReport {
     else {
         return report;
     };
-    let options = lint::LintOptions::for_path(&candidate.path);
-    let fixed = match fix::fix_text(candidate.kind, original, mode, options) {
+    let options = lint::LintOptions::for_path(&candidate.path, settings.clone());
+    let fixed = match fix::fix_text(candidate.kind, original, mode, &options) {
         Ok(fixed) if fixed.text != original => fixed,
         Ok(_) => return report,
         Err(error) => {
@@ -252,6 +279,17 @@ fn process(candidate: &Candidate, action: Action) -> FileReport {
     report.diagnostics = fixed.remaining;
     report.source = Some(fixed.text);
     report
+}
+
+/// The configuration overrides given on the command line.
+pub fn overrides(args: &Args) -> Overrides {
+    Overrides {
+        config: args.config.clone(),
+        no_config: args.no_config,
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        extend_select: args.extend_select.clone(),
+    }
 }
 
 /// The path to put in diff headers: relative, with `/` separators, so that `git apply` and

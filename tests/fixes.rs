@@ -55,7 +55,7 @@ fn fix_cases_match_expected_bytes() {
             FixMode::Safe
         };
         let text = fs::read_to_string(&input).unwrap();
-        let fixed = fix_text(kind, &text, mode, LintOptions::default())
+        let fixed = fix_text(kind, &text, mode, &LintOptions::default())
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let expected_path = case.join(expected_name);
         if update {
@@ -67,7 +67,7 @@ fn fix_cases_match_expected_bytes() {
             fixed.text, expected,
             "{name}: fixed text differs from {expected_name}"
         );
-        let again = fix_text(kind, &fixed.text, mode, LintOptions::default()).unwrap();
+        let again = fix_text(kind, &fixed.text, mode, &LintOptions::default()).unwrap();
         assert_eq!(
             again.text, fixed.text,
             "{name}: a second fix changed the text"
@@ -104,9 +104,9 @@ fn skipped_fixes_say_why() {
 fn safe_mode_applies_no_unsafe_fix() {
     let (input, kind, _) = input_of(&fixture_root().join("safe-mode-leaves-unsafe-fixes"));
     let text = fs::read_to_string(input).unwrap();
-    let safe = fix_text(kind, &text, FixMode::Safe, LintOptions::default()).unwrap();
+    let safe = fix_text(kind, &text, FixMode::Safe, &LintOptions::default()).unwrap();
     assert_eq!(safe.text, text);
-    let unsafe_fixed = fix_text(kind, &text, FixMode::Unsafe, LintOptions::default()).unwrap();
+    let unsafe_fixed = fix_text(kind, &text, FixMode::Unsafe, &LintOptions::default()).unwrap();
     assert!(
         unsafe_fixed.text.ends_with("USER 65534:65534\n"),
         "{}",
@@ -116,7 +116,7 @@ fn safe_mode_applies_no_unsafe_fix() {
 
 /// Fixes `text` with every fix, checks the invariants, and returns the number of fixes.
 fn round_trip(name: &str, kind: FileKind, text: &str) -> usize {
-    let fixed = fix_text(kind, text, FixMode::Unsafe, LintOptions::default())
+    let fixed = fix_text(kind, text, FixMode::Unsafe, &LintOptions::default())
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     if fixed.fixed == 0 {
         return 0;
@@ -125,7 +125,7 @@ fn round_trip(name: &str, kind: FileKind, text: &str) -> usize {
         // Replaced values may differ, so only a parse failure or a lost key fails here.
         assert!(error.contains("change the value"), "{name}: {error}");
     }
-    let again = fix_text(kind, &fixed.text, FixMode::Unsafe, LintOptions::default()).unwrap();
+    let again = fix_text(kind, &fixed.text, FixMode::Unsafe, &LintOptions::default()).unwrap();
     assert_eq!(
         again.text, fixed.text,
         "{name}: second fix changed the text"

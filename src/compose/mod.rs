@@ -39,25 +39,6 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "version", "name", "include", "services", "networks", "volumes", "configs", "secrets", "models",
 ];
 
-/// The Levenshtein distance between two short strings.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            current.push(
-                (previous[j] + cost)
-                    .min(previous[j + 1] + 1)
-                    .min(current[j] + 1),
-            );
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
-
 /// One variable of an `environment` or `build.args` block, in either of Compose's forms.
 #[derive(Clone, Debug)]
 pub struct EnvVar {
@@ -275,10 +256,7 @@ impl<'a> ComposeFile<'a> {
             if name.starts_with("x-") || TOP_LEVEL_KEYS.contains(&name) {
                 continue;
             }
-            let closest = TOP_LEVEL_KEYS
-                .iter()
-                .min_by_key(|known| edit_distance(name, known))
-                .filter(|known| edit_distance(name, known) <= 2);
+            let closest = crate::config::closest(name, TOP_LEVEL_KEYS.iter().copied());
             let hint = closest.map_or(String::new(), |k| format!("; did you mean `{k}`?"));
             self.problems.push(Problem::Invalid {
                 message: format!("unknown top-level key `{name}`{hint}"),

@@ -209,7 +209,7 @@ pub fn fix_text(
     kind: FileKind,
     text: &str,
     mode: FixMode,
-    options: LintOptions,
+    options: &LintOptions,
 ) -> Result<FixedText, String> {
     let lint_text = |text: &str| lint_text_with(kind, text, options);
     let mut current = text.to_owned();

@@ -71,6 +71,7 @@ pub(crate) use rule_doc;
 /// Every rule, sorted by code.
 pub static RULES: &[&RuleMeta] = &[
     &tool::PARSE_ERROR,
+    &tool::UNUSED_SUPPRESSION,
     &tool::DUPLICATE_KEY,
     &tool::INVALID_COMPOSE,
     &dockerfile::empty_continuation::META,

@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::compose::interpolate::references;
+use crate::config::SecretPolicy;
 use crate::source::Span;
 
 /// Words that make a name secret when they end it.
@@ -91,6 +92,15 @@ pub fn name_words(name: &str) -> Vec<String> {
         words.push(current);
     }
     words
+}
+
+/// Returns whether `name` looks like a secret's name under `policy`: an allowed name never
+/// is, a name matching an extra pattern always is, and other names follow [`is_secret_name`].
+pub fn is_secret_name_in(name: &str, policy: &SecretPolicy) -> bool {
+    if policy.allowed.contains(name) {
+        return false;
+    }
+    policy.extra.iter().any(|pattern| pattern.is_match(name)) || is_secret_name(name)
 }
 
 /// Returns whether `name` looks like the name of a variable that contains a secret.

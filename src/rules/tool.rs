@@ -14,6 +14,16 @@ pub static PARSE_ERROR: RuleMeta = RuleMeta {
     doc: rule_doc!("DH001"),
 };
 
+/// DH002: a suppression comment that suppresses nothing.
+pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
+    code: "DH002",
+    name: "unused-suppression",
+    target: Target::Any,
+    severity: Severity::Warning,
+    cis: None,
+    doc: rule_doc!("DH002"),
+};
+
 /// DH003: a key written twice in one YAML mapping.
 pub static DUPLICATE_KEY: RuleMeta = RuleMeta {
     code: "DH003",

@@ -3,6 +3,7 @@
 //! `cpus`), and either spelling satisfies the rule.
 
 use super::{ServiceContext, Setting};
+use crate::config::FixDefaults;
 use crate::diagnostic::Diagnostic;
 use crate::fix::yaml::NewValue;
 use crate::fix::{Applicability, Fix};
@@ -23,8 +24,8 @@ pub struct Limit {
     pub parse: fn(&str) -> Option<f64>,
     /// Help text for a missing limit.
     pub help: &'static str,
-    /// The value a fix writes.
-    pub default: &'static str,
+    /// The value a fix writes, from the `[fix]` settings.
+    pub default: fn(&FixDefaults) -> &str,
 }
 
 /// The outcome of reading one spelling of a limit.
@@ -101,11 +102,12 @@ impl Limit {
     /// the service, writes into an existing `deploy.resources.limits` block (a service-level key
     /// next to such a block makes Compose reject the project), or adds the service-level key.
     fn fix(&self, cx: &ServiceContext) -> Result<Fix, String> {
-        let value = NewValue::Scalar(self.default.to_owned());
+        let default = (self.default)(&cx.settings.fix);
+        let value = NewValue::Scalar(default.to_owned());
         let service_entry = cx.get(self.service_key);
         if cx.get_path(&["deploy", "resources", "limits"]).is_none() {
-            let edit = cx.set_scalar(self.service_key, service_entry, self.default)?;
-            let title = format!("Set `{}: {}`", self.service_key, self.default);
+            let edit = cx.set_scalar(self.service_key, service_entry, default)?;
+            let title = format!("Set `{}: {}`", self.service_key, default);
             return Ok(Fix::safe(title, edit));
         }
         // With a limits block, the limit goes in the block, and a service-level key that is
@@ -116,17 +118,17 @@ impl Limit {
         let editor = cx.editor();
         let mut edits = vec![match cx.tree().get(limits, self.deploy_key) {
             Some(entry) if !cx.tree().is_null(entry.value) => {
-                editor.replace_scalar(entry.value_written, self.default)?
+                editor.replace_scalar(entry.value_written, default)?
             }
             Some(entry) => editor.replace_value(entry.value_written, &value)?,
             None => editor.insert_entry(limits, self.deploy_key, &value)?,
         }];
         if let Some(entry) = service_entry.filter(|e| !cx.tree().is_null(e.value)) {
-            edits.push(cx.set_scalar(self.service_key, Some(entry), self.default)?);
+            edits.push(cx.set_scalar(self.service_key, Some(entry), default)?);
         }
         let title = format!(
             "Set `deploy.resources.limits.{}: {}`",
-            self.deploy_key, self.default
+            self.deploy_key, default
         );
         Ok(Fix {
             applicability: Applicability::Safe,

@@ -23,7 +23,7 @@ static LIMIT: Limit = Limit {
     parse: parse_bytes,
     help: "Set `mem_limit` (such as `mem_limit: 512m`), or `memory` under an existing \
            `deploy.resources.limits` block",
-    default: "512m",
+    default: |fix| &fix.memory,
 };
 
 /// DH103: flags a service with neither `mem_limit` nor `deploy.resources.limits.memory`.

@@ -15,6 +15,7 @@ pub mod read_only_rootfs;
 pub mod secret_in_environment;
 
 use crate::compose::{ComposeFile, Interpolated, Problem, Service, interpolate};
+use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::Edit;
 use crate::fix::yaml::{Editor, NewValue, Style};
@@ -28,6 +29,8 @@ pub struct ServiceContext<'a> {
     pub file: &'a ComposeFile<'a>,
     /// The file's formatting, for fixes.
     pub style: &'a Style,
+    /// The configuration in effect.
+    pub settings: &'a Settings,
     /// The service being checked.
     pub service: &'a Service,
     /// The service's mapping.
@@ -309,11 +312,13 @@ pub fn parse_bytes(value: &str) -> Option<f64> {
 }
 
 /// How a Compose file is checked.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct CheckOptions {
+#[derive(Clone, Copy, Debug)]
+pub struct CheckOptions<'a> {
     /// The file is an override (`compose.override.yaml`) that Compose merges into a base file,
     /// so it is not expected to repeat every setting.
     pub fragment: bool,
+    /// The configuration in effect.
+    pub settings: &'a Settings,
 }
 
 /// Runs every Compose rule on every service of `file`.
@@ -352,6 +357,7 @@ pub fn check(file: &ComposeFile, options: CheckOptions, out: &mut Vec<Diagnostic
         let cx = ServiceContext {
             file,
             style: &style,
+            settings: options.settings,
             service,
             body,
             bases,

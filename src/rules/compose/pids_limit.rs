@@ -23,7 +23,7 @@ static LIMIT: Limit = Limit {
     parse: parse_integer,
     help: "Set `pids_limit` (such as `pids_limit: 100`), or `pids` under an existing \
            `deploy.resources.limits` block",
-    default: "100",
+    default: |fix| &fix.pids,
 };
 
 fn parse_integer(value: &str) -> Option<f64> {

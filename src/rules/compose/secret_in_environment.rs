@@ -4,7 +4,7 @@ use super::ServiceContext;
 use crate::compose::{EnvVar, env_vars};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Edit, Fix};
-use crate::rules::secrets::{is_literal_secret_value, is_secret_name, known_credential};
+use crate::rules::secrets::{is_literal_secret_value, is_secret_name_in, known_credential};
 use crate::rules::{RuleMeta, Target, rule_doc};
 use crate::yaml::{Entry, NodeKind, Quoting};
 
@@ -59,22 +59,23 @@ fn check_var(
     if var.name.to_ascii_uppercase().ends_with("_FILE") {
         return;
     }
-    let message = if is_secret_name(&var.name) && is_literal_secret_value(value) {
-        format!(
-            "Service `{}` sets secret {what} `{}` to a literal value",
-            cx.name(),
-            var.name
-        )
-    } else if let Some(credential) = known_credential(value) {
-        format!(
-            "Service `{}` sets {what} `{}` to {}",
-            cx.name(),
-            var.name,
-            credential.describe()
-        )
-    } else {
-        return;
-    };
+    let message =
+        if is_secret_name_in(&var.name, &cx.settings.secrets) && is_literal_secret_value(value) {
+            format!(
+                "Service `{}` sets secret {what} `{}` to a literal value",
+                cx.name(),
+                var.name
+            )
+        } else if let Some(credential) = known_credential(value) {
+            format!(
+                "Service `{}` sets {what} `{}` to {}",
+                cx.name(),
+                var.name,
+                credential.describe()
+            )
+        } else {
+            return;
+        };
     let name = &var.name;
     let help = match place {
         Place::Environment => format!(

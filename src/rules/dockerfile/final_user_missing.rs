@@ -1,6 +1,7 @@
 //! DH202 final-user-missing: the final stage never sets `USER`, so the image runs as its base
 //! image's default user, usually root.
 
+use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dockerfile::{Dockerfile, Stage};
 use crate::rules::{RuleMeta, Target, rule_doc};
@@ -15,8 +16,24 @@ pub static META: RuleMeta = RuleMeta {
     doc: rule_doc!("DH202"),
 };
 
-/// DH202: flags a final stage with no `USER` of its own or inherited, at its `FROM`.
-pub fn check(text: &str, file: &Dockerfile, last: &Stage, out: &mut Vec<Diagnostic>) {
+/// DH202: flags a final stage with no `USER` of its own or inherited, at its `FROM`, unless its
+/// base image matches `[dockerfile] nonroot-bases` (such as distroless `:nonroot` tags).
+pub fn check(
+    text: &str,
+    file: &Dockerfile,
+    stages: &[Stage],
+    settings: &Settings,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(last) = stages.last() else { return };
+    // The image the chain of `FROM <stage>` ends in decides the default user.
+    let mut root = last;
+    while let Some(parent) = root.parent.and_then(|p| stages.get(p)) {
+        root = parent;
+    }
+    if settings.nonroot_bases.is_match(&root.image.text) {
+        return;
+    }
     let from = &file.instructions[last.from];
     out.push(
         Diagnostic::new(
@@ -30,8 +47,9 @@ pub fn check(text: &str, file: &Dockerfile, last: &Stage, out: &mut Vec<Diagnost
         )
         .with_label("final stage starts here")
         .with_help(
-            "Add `USER 65534:65534` (or another unprivileged user) at the end of the final stage",
+            "Add `USER 65534:65534` (or another unprivileged user) at the end of the final stage, \
+             or list a base image that runs as non-root in `[dockerfile] nonroot-bases`",
         )
-        .with_fix(super::append_user(text, file, last)),
+        .with_fix(super::append_user(text, file, last, &settings.fix.user)),
     );
 }

@@ -1,5 +1,6 @@
 //! DH201 final-user-root: the image runs as root because its final stage says so.
 
+use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dockerfile::{Dockerfile, Stage, UserSetting};
 use crate::rules::compose::non_root_user::is_root_user;
@@ -25,6 +26,7 @@ pub fn check(
     file: &Dockerfile,
     stages: &[Stage],
     user: &UserSetting,
+    settings: &Settings,
     out: &mut Vec<Diagnostic>,
 ) {
     let Some(last) = stages.last() else { return };
@@ -41,7 +43,7 @@ pub fn check(
             Diagnostic::new(&META, user.span, message)
                 .with_label("uid 0")
                 .with_help(HELP)
-                .with_fix(super::append_user(text, file, last))
+                .with_fix(super::append_user(text, file, last, &settings.fix.user))
         }
         Some(_) => return,
         None => Diagnostic::new(

@@ -8,18 +8,16 @@ pub mod final_user_missing;
 pub mod final_user_root;
 pub mod secret_in_env_arg;
 
+use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::dockerfile::{Dockerfile, Stage};
 use crate::fix::{Edit, Fix};
 use crate::source::LineEnding;
 
-/// The user a fix switches to: numeric, so it works in images that have no user of that
-/// name, and the conventional `nobody` uid and gid.
-pub const FIX_USER: &str = "65534:65534";
-
-/// Adds `USER 65534:65534` after the last instruction of the final stage. Unsafe: files the
-/// process needs may not be readable or writable by that user.
-pub fn append_user(text: &str, file: &Dockerfile, last: &Stage) -> Result<Fix, String> {
+/// Adds `USER <user>` (by default `65534:65534`, the conventional `nobody`, numeric so it works
+/// in images without a user of that name) after the last instruction of the final stage.
+/// Unsafe: files the process needs may not be readable or writable by that user.
+pub fn append_user(text: &str, file: &Dockerfile, last: &Stage, user: &str) -> Result<Fix, String> {
     let Some(index) = last.instructions.clone().last() else {
         return Err("the final stage has no instructions".into());
     };
@@ -32,7 +30,7 @@ pub fn append_user(text: &str, file: &Dockerfile, last: &Stage) -> Result<Fix, S
         return Err("the final instruction ends with a line continuation".into());
     }
     let eol = LineEnding::detect(text).as_str();
-    let line = format!("USER {FIX_USER}");
+    let line = format!("USER {user}");
     let edit = match text[end..].find('\n') {
         Some(i) => Edit::insert(end + i + 1, format!("{line}{eol}")),
         None => Edit::insert(text.len(), format!("{eol}{line}")),
@@ -44,14 +42,14 @@ pub fn append_user(text: &str, file: &Dockerfile, last: &Stage) -> Result<Fix, S
 }
 
 /// Runs every Dockerfile rule on `file`, whose text is `text`.
-pub fn check(file: &Dockerfile, text: &str, out: &mut Vec<Diagnostic>) {
+pub fn check(file: &Dockerfile, text: &str, settings: &Settings, out: &mut Vec<Diagnostic>) {
     let stages = file.stages();
     if let Some(last) = stages.last() {
         match file.effective_user(last.index) {
-            Some(user) => final_user_root::check(text, file, &stages, &user, out),
-            None => final_user_missing::check(text, file, last, out),
+            Some(user) => final_user_root::check(text, file, &stages, &user, settings, out),
+            None => final_user_missing::check(text, file, &stages, settings, out),
         }
     }
-    secret_in_env_arg::check(file, text, out);
+    secret_in_env_arg::check(file, &settings.secrets, out);
     empty_continuation::check(file, out);
 }

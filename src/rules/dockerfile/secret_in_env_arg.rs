@@ -1,9 +1,10 @@
 //! DH203 secret-in-env-arg: a secret in `ENV` or `ARG`, where it ends up in the image or its
 //! history.
 
+use crate::config::SecretPolicy;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dockerfile::Dockerfile;
-use crate::rules::secrets::{is_literal_secret_value, is_secret_name, known_credential};
+use crate::rules::secrets::{is_literal_secret_value, is_secret_name_in, known_credential};
 use crate::rules::{RuleMeta, Target, rule_doc};
 
 /// DH203 metadata.
@@ -18,7 +19,7 @@ pub static META: RuleMeta = RuleMeta {
 
 /// DH203: flags `ENV` with a secret-looking name and a literal value, `ARG` with a
 /// secret-looking name, and credentials recognised by their format in either.
-pub fn check(file: &Dockerfile, _text: &str, out: &mut Vec<Diagnostic>) {
+pub fn check(file: &Dockerfile, policy: &SecretPolicy, out: &mut Vec<Diagnostic>) {
     for instruction in &file.instructions {
         let is_env = instruction.keyword == "ENV";
         if !is_env && instruction.keyword != "ARG" {
@@ -29,7 +30,7 @@ pub fn check(file: &Dockerfile, _text: &str, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let value = pair.value.as_deref().unwrap_or("");
-            let secret_name = is_secret_name(&pair.key);
+            let secret_name = is_secret_name_in(&pair.key, policy);
             let (severity, message) = if is_env && secret_name && is_literal_secret_value(value) {
                 (
                     Severity::Error,

@@ -1,0 +1,642 @@
+//! Configuration: `dhlint.toml` or `.dhlint.toml`, and the command-line flags that override it.
+//!
+//! The configuration for a linted file is the nearest `dhlint.toml` or `.dhlint.toml` in its
+//! directory or a parent directory (files in nearer directories win, as with ruff; they are not
+//! merged), or the file given with `--config`. Glob patterns in it are relative to the
+//! directory that contains it. `--select`, `--ignore` and `--extend-select` apply on top.
+//!
+//! ```toml
+//! select = ["DH1", "DH201"]        # codes, names, code prefixes, or "ALL"
+//! ignore = ["DH106"]
+//! extend-select = []
+//! exclude = ["vendor/**"]
+//!
+//! [per-file-ignores]
+//! "legacy/**" = ["DH101"]
+//!
+//! [severity]
+//! DH106 = "warning"
+//!
+//! [fix]
+//! memory = "512m"
+//! pids = 100
+//! user = "65534:65534"
+//!
+//! [secrets]
+//! extra-names = ["^ACME_.*_PIN$"]   # regular expressions
+//! allowed-names = ["API_KEY_HEADER"]
+//!
+//! [dockerfile]
+//! nonroot-bases = ["gcr.io/distroless/*:nonroot"]
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::diagnostic::Severity;
+use crate::rules::{RULES, RuleMeta};
+
+/// The names a configuration file can have, in the order they are looked for.
+pub const FILE_NAMES: &[&str] = &["dhlint.toml", ".dhlint.toml"];
+
+/// The configuration file as written.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConfigFile {
+    /// Rules to run, replacing the default set.
+    pub select: Option<Vec<String>>,
+    /// Rules to skip.
+    pub ignore: Vec<String>,
+    /// Rules to run in addition to `select` or the default set.
+    pub extend_select: Vec<String>,
+    /// Glob patterns of files not to lint when walking directories.
+    pub exclude: Vec<String>,
+    /// Glob patterns mapped to rules to skip in matching files.
+    pub per_file_ignores: BTreeMap<String, Vec<String>>,
+    /// Severity per rule.
+    pub severity: BTreeMap<String, Severity>,
+    /// Values that fixes write.
+    pub fix: FixSection,
+    /// Secret detection settings.
+    pub secrets: SecretsSection,
+    /// Dockerfile settings.
+    pub dockerfile: DockerfileSection,
+}
+
+/// `[fix]`: the values that fixes write.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FixSection {
+    /// Memory limit for DH103, such as `512m`.
+    pub memory: Option<String>,
+    /// Process limit for DH104.
+    pub pids: Option<u32>,
+    /// `USER` for DH201 and DH202, as `uid:gid`.
+    pub user: Option<String>,
+}
+
+/// `[secrets]`: more secret names, and names that are never secrets.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SecretsSection {
+    /// Regular expressions; a variable whose name matches one is a secret.
+    pub extra_names: Vec<String>,
+    /// Variable names that are never reported as secrets.
+    pub allowed_names: Vec<String>,
+}
+
+/// `[dockerfile]`: Dockerfile settings.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DockerfileSection {
+    /// Glob patterns of base images that run as a non-root user, which satisfy DH202.
+    pub nonroot_bases: Vec<String>,
+}
+
+/// Settings from the command line, which override the configuration file.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// `--config FILE`.
+    pub config: Option<PathBuf>,
+    /// `--no-config`.
+    pub no_config: bool,
+    /// `--select`.
+    pub select: Option<Vec<String>>,
+    /// `--ignore`.
+    pub ignore: Vec<String>,
+    /// `--extend-select`.
+    pub extend_select: Vec<String>,
+}
+
+/// Secret-name settings, compiled.
+#[derive(Clone, Debug, Default)]
+pub struct SecretPolicy {
+    /// Extra secret-name patterns.
+    pub extra: Vec<Regex>,
+    /// Names never reported.
+    pub allowed: BTreeSet<String>,
+}
+
+/// The values fixes write.
+#[derive(Clone, Debug)]
+pub struct FixDefaults {
+    /// `mem_limit` / `memory`.
+    pub memory: String,
+    /// `pids_limit` / `pids`.
+    pub pids: String,
+    /// `USER uid:gid`.
+    pub user: String,
+}
+
+impl Default for FixDefaults {
+    fn default() -> Self {
+        FixDefaults {
+            memory: "512m".into(),
+            pids: "100".into(),
+            user: "65534:65534".into(),
+        }
+    }
+}
+
+/// Everything that decides how files are linted, resolved from a configuration file and the
+/// command line.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The configuration file, if any.
+    pub source: Option<PathBuf>,
+    /// Codes of the rules that run.
+    pub selected: BTreeSet<&'static str>,
+    /// Severity overrides by code.
+    pub severity: HashMap<&'static str, Severity>,
+    /// Files not to lint when walking, relative to `root`.
+    pub exclude: GlobSet,
+    /// Per-file ignores, relative to `root`.
+    pub per_file_ignores: Vec<(GlobSet, BTreeSet<&'static str>)>,
+    /// The directory glob patterns are relative to.
+    pub root: PathBuf,
+    /// Values fixes write.
+    pub fix: FixDefaults,
+    /// Secret-name settings.
+    pub secrets: SecretPolicy,
+    /// Base images that run as non-root.
+    pub nonroot_bases: GlobSet,
+    /// Where each setting came from, for `dhlint config`.
+    pub origins: BTreeMap<&'static str, String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            source: None,
+            selected: RULES.iter().map(|r| r.code).collect(),
+            severity: HashMap::new(),
+            exclude: GlobSet::empty(),
+            per_file_ignores: Vec::new(),
+            root: PathBuf::from("."),
+            fix: FixDefaults::default(),
+            secrets: SecretPolicy::default(),
+            nonroot_bases: GlobSet::empty(),
+            origins: BTreeMap::new(),
+        }
+    }
+}
+
+/// An invalid configuration, with the file and line where possible.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+/// Keys of the configuration file, for "did you mean" hints.
+const KEYS: &[&str] = &[
+    "select",
+    "ignore",
+    "extend-select",
+    "exclude",
+    "per-file-ignores",
+    "severity",
+    "fix",
+    "secrets",
+    "dockerfile",
+    "memory",
+    "pids",
+    "user",
+    "extra-names",
+    "allowed-names",
+    "nonroot-bases",
+];
+
+/// Returns the closest string in `candidates` to `word`, if it is close enough to be a typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(distance, c)| *distance <= 2.max(c.len() / 4))
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// The Levenshtein distance between two strings.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// Parses a configuration file's text; `path` is used in error messages.
+pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigError> {
+    toml::from_str(text).map_err(|error| {
+        let line = error
+            .span()
+            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+        let mut message = error.message().trim().to_owned();
+        // serde says "unknown field `slect`, expected one of ..."; say it the way users search.
+        if let Some(rest) = message.clone().strip_prefix("unknown field `") {
+            let key = rest.split('`').next().unwrap_or("");
+            message = format!("unknown key `{key}`");
+            if let Some(hint) = closest(key, KEYS.iter().copied()) {
+                let _ = write!(message, "; did you mean `{hint}`?");
+            }
+        }
+        match line {
+            Some(line) => ConfigError(format!("{}:{line}: {message}", path.display())),
+            None => ConfigError(format!("{}: {message}", path.display())),
+        }
+    })
+}
+
+/// Resolves rule selectors (codes, names, code prefixes such as `DH1`, or `ALL`) to codes.
+fn resolve_selectors(
+    selectors: &[String],
+    origin: &str,
+) -> Result<BTreeSet<&'static str>, ConfigError> {
+    let mut codes = BTreeSet::new();
+    for selector in selectors {
+        let matching: Vec<&'static RuleMeta> = RULES
+            .iter()
+            .copied()
+            .filter(|rule| {
+                selector.eq_ignore_ascii_case("ALL")
+                    || rule.name.eq_ignore_ascii_case(selector)
+                    || rule
+                        .code
+                        .to_ascii_uppercase()
+                        .starts_with(&selector.to_ascii_uppercase())
+            })
+            .collect();
+        if matching.is_empty() {
+            let names = RULES.iter().flat_map(|r| [r.code, r.name]);
+            let hint = closest(selector, names)
+                .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+            return Err(ConfigError(format!(
+                "{origin}: unknown rule `{selector}`{hint}"
+            )));
+        }
+        codes.extend(matching.into_iter().map(|r| r.code));
+    }
+    Ok(codes)
+}
+
+fn glob_set(patterns: &[String], origin: &str) -> Result<GlobSet, ConfigError> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = Glob::new(pattern)
+            .map_err(|e| ConfigError(format!("{origin}: invalid glob `{pattern}`: {e}")))?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map_err(|e| ConfigError(format!("{origin}: {e}")))
+}
+
+impl Settings {
+    /// Resolves `file` (read from `source`, in directory `root`) and the command line.
+    pub fn resolve(
+        file: &ConfigFile,
+        source: Option<&Path>,
+        root: &Path,
+        overrides: &Overrides,
+    ) -> Result<Settings, ConfigError> {
+        let origin = source.map_or("defaults".to_owned(), |p| p.display().to_string());
+        let mut settings = Settings {
+            source: source.map(Path::to_path_buf),
+            root: root.to_path_buf(),
+            ..Settings::default()
+        };
+        let mut origins = BTreeMap::new();
+        let (select, select_origin) = match (&overrides.select, &file.select) {
+            (Some(cli), _) => (Some(cli.clone()), "--select".to_owned()),
+            (None, Some(config)) => (Some(config.clone()), origin.clone()),
+            (None, None) => (None, "defaults".to_owned()),
+        };
+        if let Some(select) = select {
+            settings.selected = resolve_selectors(&select, &select_origin)?;
+        }
+        origins.insert("select", select_origin);
+        let extend: Vec<String> = file
+            .extend_select
+            .iter()
+            .chain(&overrides.extend_select)
+            .cloned()
+            .collect();
+        settings
+            .selected
+            .extend(resolve_selectors(&extend, &origin)?);
+        let ignore: Vec<String> = file
+            .ignore
+            .iter()
+            .chain(&overrides.ignore)
+            .cloned()
+            .collect();
+        for code in resolve_selectors(&ignore, &origin)? {
+            settings.selected.remove(code);
+        }
+        if !ignore.is_empty() {
+            origins.insert("ignore", origin.clone());
+        }
+        for (code, severity) in &file.severity {
+            let rule = crate::rules::find(code).ok_or_else(|| {
+                ConfigError(format!("{origin}: unknown rule `{code}` in [severity]"))
+            })?;
+            settings.severity.insert(rule.code, *severity);
+            origins.insert("severity", origin.clone());
+        }
+        settings.exclude = glob_set(&file.exclude, &origin)?;
+        for (pattern, codes) in &file.per_file_ignores {
+            let set = glob_set(std::slice::from_ref(pattern), &origin)?;
+            settings
+                .per_file_ignores
+                .push((set, resolve_selectors(codes, &origin)?));
+            origins.insert("per-file-ignores", origin.clone());
+        }
+        if let Some(memory) = &file.fix.memory {
+            if crate::rules::compose::parse_bytes(memory).is_none_or(|b| b <= 0.0) {
+                return Err(ConfigError(format!(
+                    "{origin}: invalid [fix] memory `{memory}`; use a size such as `512m`"
+                )));
+            }
+            settings.fix.memory = memory.clone();
+            origins.insert("fix.memory", origin.clone());
+        }
+        if let Some(pids) = file.fix.pids {
+            if pids == 0 {
+                return Err(ConfigError(format!(
+                    "{origin}: [fix] pids must be at least 1"
+                )));
+            }
+            settings.fix.pids = pids.to_string();
+            origins.insert("fix.pids", origin.clone());
+        }
+        if let Some(user) = &file.fix.user {
+            if crate::rules::compose::non_root_user::is_root_user(user) || user.trim().is_empty() {
+                return Err(ConfigError(format!(
+                    "{origin}: [fix] user `{user}` is root or empty"
+                )));
+            }
+            settings.fix.user = user.clone();
+            origins.insert("fix.user", origin.clone());
+        }
+        for pattern in &file.secrets.extra_names {
+            let regex = Regex::new(pattern).map_err(|e| {
+                ConfigError(format!(
+                    "{origin}: invalid regular expression `{pattern}`: {e}"
+                ))
+            })?;
+            settings.secrets.extra.push(regex);
+            origins.insert("secrets.extra-names", origin.clone());
+        }
+        settings.secrets.allowed = file.secrets.allowed_names.iter().cloned().collect();
+        if !settings.secrets.allowed.is_empty() {
+            origins.insert("secrets.allowed-names", origin.clone());
+        }
+        settings.nonroot_bases = glob_set(&file.dockerfile.nonroot_bases, &origin)?;
+        if !file.dockerfile.nonroot_bases.is_empty() {
+            origins.insert("dockerfile.nonroot-bases", origin.clone());
+        }
+        settings.origins = origins;
+        Ok(settings)
+    }
+
+    /// Whether `path` matches `exclude`.
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        !self.exclude.is_empty() && self.exclude.is_match(self.relative(path))
+    }
+
+    /// Whether findings of `code` are reported for `path`.
+    pub fn reports(&self, code: &str, path: Option<&Path>) -> bool {
+        if !self.selected.contains(code) {
+            return false;
+        }
+        let Some(path) = path else { return true };
+        let relative = self.relative(path);
+        !self
+            .per_file_ignores
+            .iter()
+            .any(|(set, codes)| codes.contains(code) && set.is_match(&relative))
+    }
+
+    fn relative(&self, path: &Path) -> PathBuf {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let root = std::path::absolute(&self.root).unwrap_or_else(|_| self.root.clone());
+        absolute
+            .strip_prefix(&root)
+            .map(Path::to_path_buf)
+            .unwrap_or(absolute)
+    }
+
+    /// Describes the settings in effect and where each came from, for `dhlint config`.
+    pub fn describe(&self) -> String {
+        let origin = |key: &str| {
+            self.origins
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| "defaults".into())
+        };
+        let mut out = String::new();
+        let source = self
+            .source
+            .as_ref()
+            .map_or("none".to_owned(), |p| p.display().to_string());
+        let _ = writeln!(out, "configuration file: {source}");
+        let selected: Vec<&str> = self.selected.iter().copied().collect();
+        let _ = writeln!(
+            out,
+            "rules: {}  ({})",
+            selected.join(", "),
+            origin("select")
+        );
+        let mut severities: Vec<_> = self.severity.iter().collect();
+        severities.sort();
+        for (code, severity) in severities {
+            let _ = writeln!(out, "severity.{code}: {severity}  ({})", origin("severity"));
+        }
+        let _ = writeln!(
+            out,
+            "fix.memory: {}  ({})",
+            self.fix.memory,
+            origin("fix.memory")
+        );
+        let _ = writeln!(out, "fix.pids: {}  ({})", self.fix.pids, origin("fix.pids"));
+        let _ = writeln!(out, "fix.user: {}  ({})", self.fix.user, origin("fix.user"));
+        let _ = writeln!(
+            out,
+            "secrets.extra-names: {}  ({})",
+            self.secrets.extra.len(),
+            origin("secrets.extra-names")
+        );
+        let allowed: Vec<&str> = self.secrets.allowed.iter().map(String::as_str).collect();
+        let _ = writeln!(
+            out,
+            "secrets.allowed-names: [{}]  ({})",
+            allowed.join(", "),
+            origin("secrets.allowed-names")
+        );
+        let _ = writeln!(
+            out,
+            "dockerfile.nonroot-bases: {} patterns  ({})",
+            self.nonroot_bases.len(),
+            origin("dockerfile.nonroot-bases")
+        );
+        let _ = writeln!(out, "exclude: {} patterns", self.exclude.len());
+        let _ = writeln!(
+            out,
+            "per-file-ignores: {} patterns  ({})",
+            self.per_file_ignores.len(),
+            origin("per-file-ignores")
+        );
+        out
+    }
+}
+
+/// Finds and loads the settings for linted files, caching one result per directory.
+pub struct Resolver {
+    overrides: Overrides,
+    cache: Mutex<HashMap<PathBuf, Result<Arc<Settings>, ConfigError>>>,
+    fixed: Option<Result<Arc<Settings>, ConfigError>>,
+}
+
+impl Resolver {
+    /// Creates a resolver; with `--config` or `--no-config` every file gets the same settings.
+    pub fn new(overrides: Overrides) -> Self {
+        let fixed = if overrides.no_config {
+            Some(
+                Settings::resolve(&ConfigFile::default(), None, Path::new("."), &overrides)
+                    .map(Arc::new),
+            )
+        } else {
+            overrides
+                .config
+                .clone()
+                .map(|path| load(&path, &overrides).map(Arc::new))
+        };
+        Resolver {
+            overrides,
+            cache: Mutex::new(HashMap::new()),
+            fixed,
+        }
+    }
+
+    /// The settings for the file at `path`.
+    pub fn for_file(&self, path: &Path) -> Result<Arc<Settings>, ConfigError> {
+        if let Some(fixed) = &self.fixed {
+            return fixed.clone();
+        }
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
+        self.for_dir(&dir)
+    }
+
+    fn for_dir(&self, dir: &Path) -> Result<Arc<Settings>, ConfigError> {
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = cache.get(dir) {
+            return found.clone();
+        }
+        let found = match find_config(dir) {
+            Some(path) => load(&path, &self.overrides).map(Arc::new),
+            None => {
+                Settings::resolve(&ConfigFile::default(), None, dir, &self.overrides).map(Arc::new)
+            }
+        };
+        cache.insert(dir.to_path_buf(), found.clone());
+        found
+    }
+}
+
+/// The nearest configuration file in `dir` or its parents.
+pub fn find_config(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .flat_map(|ancestor| FILE_NAMES.iter().map(move |name| ancestor.join(name)))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Reads, parses and resolves the configuration file at `path`.
+pub fn load(path: &Path, overrides: &Overrides) -> Result<Settings, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ConfigError(format!(
+            "{}: cannot read the configuration: {e}",
+            path.display()
+        ))
+    })?;
+    let file = parse(path, &text)?;
+    let root = std::path::absolute(path)
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("."));
+    Settings::resolve(&file, Some(path), &root, overrides)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_suggests_the_closest() {
+        let error = parse(Path::new("dhlint.toml"), "slect = [\"DH101\"]\n").unwrap_err();
+        assert_eq!(
+            error.0,
+            "dhlint.toml:1: unknown key `slect`; did you mean `select`?"
+        );
+        let error = parse(Path::new("dhlint.toml"), "[fix]\nmemroy = \"1g\"\n").unwrap_err();
+        assert!(
+            error
+                .0
+                .starts_with("dhlint.toml:2: unknown key `memroy`; did you mean `memory`?"),
+            "{}",
+            error.0
+        );
+    }
+
+    #[test]
+    fn bad_value_names_the_line() {
+        let error = parse(Path::new("d.toml"), "select = \"DH101\"\n").unwrap_err();
+        assert!(error.0.starts_with("d.toml:1:"), "{}", error.0);
+    }
+
+    #[test]
+    fn selectors() {
+        let codes = resolve_selectors(&["DH10".into(), "final-user-root".into()], "x").unwrap();
+        assert!(codes.contains("DH101") && codes.contains("DH107") && codes.contains("DH201"));
+        assert!(!codes.contains("DH202"));
+        let error = resolve_selectors(&["DH9999".into()], "x").unwrap_err();
+        assert!(error.0.contains("unknown rule `DH9999`"));
+        let error = resolve_selectors(&["read-only-rootf".into()], "x").unwrap_err();
+        assert!(
+            error.0.contains("did you mean `read-only-rootfs`"),
+            "{}",
+            error.0
+        );
+    }
+
+    #[test]
+    fn resolve_applies_ignore_and_overrides() {
+        let file = ConfigFile {
+            ignore: vec!["DH106".into()],
+            ..ConfigFile::default()
+        };
+        let overrides = Overrides {
+            select: Some(vec!["DH1".into()]),
+            ..Overrides::default()
+        };
+        let settings = Settings::resolve(&file, None, Path::new("."), &overrides).unwrap();
+        assert!(settings.selected.contains("DH101"));
+        assert!(!settings.selected.contains("DH106"));
+        assert!(!settings.selected.contains("DH201"));
+    }
+}
