@@ -73,7 +73,7 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub extend_select: Vec<String>,
 
-    /// Write the report to this file instead of standard output.
+    /// Write the report to this file instead of standard output (`-` is standard output).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 

@@ -131,6 +131,13 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
     })
 }
 
+/// Masks secret-looking values in a parser's message, which may quote the source: a missing
+/// `\` makes `DB_PASSWORD=...` an "unknown instruction", for example.
+fn hide_secrets(message: &str) -> String {
+    let spans = crate::rules::secrets::secret_value_spans(message);
+    crate::report::redact(message, &spans)
+}
+
 /// How one file is linted, beyond its kind.
 #[derive(Clone, Debug, Default)]
 pub struct LintOptions {
@@ -179,7 +186,7 @@ pub fn lint_text_with(kind: FileKind, text: &str, options: &LintOptions) -> Vec<
                 Diagnostic::new(
                     &tool::PARSE_ERROR,
                     error.span,
-                    format!("Invalid YAML: {}", error.message),
+                    format!("Invalid YAML: {}", hide_secrets(&error.message)),
                 )
                 .with_label("here")
                 .with_help("Fix the YAML syntax; `docker compose config` shows the same error"),
@@ -191,7 +198,7 @@ pub fn lint_text_with(kind: FileKind, text: &str, options: &LintOptions) -> Vec<
                 Diagnostic::new(
                     &tool::PARSE_ERROR,
                     error.span,
-                    format!("Invalid Dockerfile: {}", error.message),
+                    format!("Invalid Dockerfile: {}", hide_secrets(&error.message)),
                 )
                 .with_label("here"),
             ),

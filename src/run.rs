@@ -128,7 +128,11 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
                 .map(|e| format!("{}: fixes not applied: {e}", r.path.display()))
         }))
         .collect();
-    let mut out: Box<dyn Write> = match &args.output {
+    if args.statistics && args.format != Format::Human {
+        log::error!("--statistics prints a table and cannot be combined with --format");
+        return Ok(ExitStatus::Error);
+    }
+    let mut out: Box<dyn Write> = match args.output.as_ref().filter(|p| p.as_os_str() != "-") {
         Some(path) => Box::new(BufWriter::new(std::fs::File::create(path).map_err(
             |e| io::Error::new(e.kind(), format!("cannot create {}: {e}", path.display())),
         )?)),

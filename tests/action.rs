@@ -174,3 +174,35 @@ fn action_passes_below_the_threshold_and_without_sarif() {
     assert!(!repo.path().join("dhlint.sarif").exists());
     assert!(!outcome.stdout.contains("::group::"));
 }
+
+#[test]
+fn action_reads_one_path_per_line_and_creates_the_sarif_directory() {
+    let repo = repository();
+    fs::create_dir_all(repo.path().join("my app")).unwrap();
+    fs::write(repo.path().join("my app/Dockerfile"), "FROM alpine:3.20\n").unwrap();
+    let inputs = HashMap::from([
+        ("paths", "deploy\nmy app\n"),
+        ("format", "github"),
+        ("sarif-file", "reports/new/dhlint.sarif"),
+        ("fail-on", "warning"),
+        ("diff", "false"),
+    ]);
+    let outcome = run_action(repo.path(), &inputs);
+    assert_eq!(outcome.status, 1);
+    assert!(
+        outcome.stdout.contains("file=deploy/compose.yaml"),
+        "{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome.stdout.contains("file=my app/Dockerfile"),
+        "{}",
+        outcome.stdout
+    );
+    assert!(repo.path().join("reports/new/dhlint.sarif").exists());
+    assert!(
+        outcome
+            .outputs
+            .contains("sarif-file=reports/new/dhlint.sarif\n")
+    );
+}

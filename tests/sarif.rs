@@ -159,10 +159,13 @@ fn parse_error_is_a_notification() {
     assert_eq!(invocation["executionSuccessful"], false);
     let notification = &invocation["toolExecutionNotifications"][0];
     assert_eq!(notification["level"], "error");
-    assert_eq!(notification["descriptor"]["id"], "DH001");
+    assert_eq!(notification["associatedRule"]["id"], "DH001");
     let results = log["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 1);
-    assert_eq!(results[0]["ruleId"], "DH201");
+    let codes: Vec<_> = results
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["DH001", "DH201"]);
 }
 
 #[test]

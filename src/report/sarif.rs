@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::json;
@@ -114,9 +114,18 @@ fn section<'a>(doc: &'a str, name: &str) -> &'a str {
 }
 
 fn rule_descriptor(rule: &RuleMeta) -> serde_json::Value {
-    let mut tags = vec!["security".to_owned(), rule.target.as_str().to_owned()];
+    // Rules about the files themselves (DH0xx) are correctness checks, not security alerts.
+    let security = rule.target != crate::rules::Target::Any;
+    let mut tags = vec![rule.target.as_str().to_owned()];
+    if security {
+        tags.insert(0, "security".to_owned());
+    }
     if let Some(cis) = rule.cis {
         tags.push(format!("CIS-Docker-{cis}"));
+    }
+    let mut properties = json!({ "tags": tags });
+    if security {
+        properties["security-severity"] = json!(security_severity(rule.severity));
     }
     let full = section(rule.doc, "What it does");
     json!({
@@ -127,16 +136,35 @@ fn rule_descriptor(rule: &RuleMeta) -> serde_json::Value {
         "helpUri": format!("{INFORMATION_URI}/blob/main/lints/{}.md", rule.code),
         "help": { "text": rule.doc, "markdown": rule.doc },
         "defaultConfiguration": { "level": level(rule.severity) },
-        "properties": {
-            "tags": tags,
-            "security-severity": security_severity(rule.severity),
-        },
+        "properties": properties,
     })
 }
 
-/// Percent-encodes a relative path for a URI, keeping `/` between segments.
+/// The URI of a linted file: relative to the current directory (and so to `%SRCROOT%`) when it
+/// is inside it, whatever spelling it was given with, and `None` otherwise.
+fn relative_uri(path: &Path) -> Option<String> {
+    let cwd = std::env::current_dir().ok()?;
+    let absolute = std::path::absolute(path).ok()?;
+    let mut parts: Vec<std::path::Component> = Vec::new();
+    for component in absolute.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => parts.push(other),
+        }
+    }
+    let normalized: PathBuf = parts.iter().collect();
+    normalized.strip_prefix(&cwd).ok().map(path_to_uri)
+}
+
+/// Percent-encodes a path for a URI, keeping `/` between segments.
 pub fn path_to_uri(path: &Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
+    let text = path.to_string_lossy();
+    // On Windows `\` separates segments; elsewhere it is part of a name and gets encoded.
+    #[cfg(windows)]
+    let text = text.replace('\\', "/");
     let text = text.strip_prefix("./").unwrap_or(&text);
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
@@ -179,10 +207,20 @@ fn region(index: &LineIndex, text: &str, start: usize, end: usize) -> serde_json
 fn location(uri: &str, region: serde_json::Value) -> serde_json::Value {
     json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
+            "artifactLocation": artifact(uri),
             "region": region,
         }
     })
+}
+
+/// An artifact location: relative to `%SRCROOT%`, or an absolute `file://` URI for files
+/// outside the current directory.
+fn artifact(uri: &str) -> serde_json::Value {
+    if uri.starts_with("file://") {
+        json!({ "uri": uri })
+    } else {
+        json!({ "uri": uri, "uriBaseId": "%SRCROOT%" })
+    }
 }
 
 fn result(
@@ -213,7 +251,7 @@ fn result(
         fixes.push(json!({
             "description": { "text": format!("{} ({kind} fix)", fix.title) },
             "artifactChanges": [{
-                "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
+                "artifactLocation": artifact(uri),
                 "replacements": replacements,
             }],
         }));
@@ -247,18 +285,23 @@ pub fn write(out: &mut dyn Write, reports: &[FileReport], errors: &[String]) -> 
     for report in reports {
         let text = report.source.as_deref().unwrap_or("");
         let index = LineIndex::new(text);
-        let uri = path_to_uri(&report.path);
+        let uri = relative_uri(&report.path).unwrap_or_else(|| {
+            let absolute =
+                std::path::absolute(&report.path).unwrap_or_else(|_| report.path.clone());
+            format!("file://{}", path_to_uri(&absolute))
+        });
         let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
         for diagnostic in &report.diagnostics {
             if std::ptr::eq(diagnostic.rule, &tool::PARSE_ERROR) {
+                // Reported both ways: as a notification, because the run could not check the
+                // file, and as a result, so code scanning keeps an open alert on it.
                 let region = region(&index, text, diagnostic.span.start, diagnostic.span.end);
                 notifications.push(json!({
                     "level": "error",
                     "message": { "text": diagnostic.message },
                     "locations": [location(&uri, region)],
-                    "descriptor": { "id": tool::PARSE_ERROR.code },
+                    "associatedRule": { "id": tool::PARSE_ERROR.code },
                 }));
-                continue;
             }
             let occurrence = seen
                 .entry((diagnostic.rule.code, &diagnostic.message))
