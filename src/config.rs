@@ -28,6 +28,9 @@
 //!
 //! [dockerfile]
 //! nonroot-bases = ["gcr.io/distroless/*:nonroot"]
+//!
+//! [compose]
+//! file-sets = [["compose.yaml", "compose.prod.yaml"]]
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -67,6 +70,18 @@ pub struct ConfigFile {
     pub secrets: SecretsSection,
     /// Dockerfile settings.
     pub dockerfile: DockerfileSection,
+    /// Compose settings.
+    pub compose: ComposeSection,
+}
+
+/// `[compose]`: Compose settings.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ComposeSection {
+    /// Files that Compose loads together, each set as glob patterns with the base file first,
+    /// like `docker compose -f compose.yaml -f compose.prod.yaml`. Files after the first are
+    /// read as overrides: only what they set is checked.
+    pub file_sets: Vec<Vec<String>>,
 }
 
 /// `[fix]`: the values that fixes write.
@@ -166,6 +181,8 @@ pub struct Settings {
     pub secrets: SecretPolicy,
     /// Base images that run as non-root.
     pub nonroot_bases: GlobSet,
+    /// Files that extend a base file (the later files of `[compose] file-sets`).
+    pub compose_overrides: GlobSet,
     /// Where each setting came from, for `dhlint config`.
     pub origins: BTreeMap<&'static str, String>,
 }
@@ -182,6 +199,7 @@ impl Default for Settings {
             fix: FixDefaults::default(),
             secrets: SecretPolicy::default(),
             nonroot_bases: GlobSet::empty(),
+            compose_overrides: GlobSet::empty(),
             origins: BTreeMap::new(),
         }
     }
@@ -209,6 +227,8 @@ const KEYS: &[&str] = &[
     "extra-names",
     "allowed-names",
     "nonroot-bases",
+    "compose",
+    "file-sets",
 ];
 
 /// Returns the closest string in `candidates` to `word`, if it is close enough to be a typo.
@@ -410,8 +430,28 @@ impl Settings {
         if !file.dockerfile.nonroot_bases.is_empty() {
             origins.insert("dockerfile.nonroot-bases", origin.clone());
         }
+        let overrides: Vec<String> = file
+            .compose
+            .file_sets
+            .iter()
+            .flat_map(|set| set.iter().skip(1).cloned())
+            .collect();
+        if file.compose.file_sets.iter().any(|set| set.len() < 2) {
+            return Err(ConfigError(format!(
+                "{origin}: each [compose] file-sets entry lists a base file and at least one more"
+            )));
+        }
+        settings.compose_overrides = glob_set(&overrides, &origin)?;
+        if !overrides.is_empty() {
+            origins.insert("compose.file-sets", origin.clone());
+        }
         settings.origins = origins;
         Ok(settings)
+    }
+
+    /// Whether `path` is a later file of a `[compose] file-sets` entry.
+    pub fn is_compose_override(&self, path: &Path) -> bool {
+        !self.compose_overrides.is_empty() && self.compose_overrides.is_match(self.relative(path))
     }
 
     /// Whether `path` matches `exclude`.

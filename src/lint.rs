@@ -151,14 +151,16 @@ pub struct LintOptions {
 }
 
 impl LintOptions {
-    /// Options for the file at `path` with `settings`; the file's name decides whether it is an
-    /// override file.
+    /// Options for the file at `path` with `settings`. An override file is one named
+    /// `*.override.*` or listed after the base file in `[compose] file-sets`.
     pub fn for_path(path: &Path, settings: Arc<Settings>) -> Self {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().to_ascii_lowercase());
+        let fragment =
+            name.is_some_and(|n| n.contains(".override.")) || settings.is_compose_override(path);
         LintOptions {
-            compose_fragment: name.is_some_and(|n| n.contains(".override.")),
+            compose_fragment: fragment,
             settings,
             path: Some(path.to_path_buf()),
         }

@@ -341,3 +341,47 @@ fn readme_rule_table_is_current() {
         "README rule table is out of date; replace it with:\n{expected}"
     );
 }
+
+#[test]
+fn compose_file_sets_read_later_files_as_overrides() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27\n    read_only: true\n",
+    );
+    write(
+        dir.path(),
+        "compose.prod.yaml",
+        "services:\n  web:\n    mem_limit: 1g\n    cap_drop: [NET_RAW]\n",
+    );
+    let before = findings(dir.path(), &["--select", "DH101,DH102,DH103"]);
+    assert!(
+        before.contains(&("compose.prod.yaml".into(), "DH101".into())),
+        "{before:?}"
+    );
+    write(
+        dir.path(),
+        "dhlint.toml",
+        "[compose]\nfile-sets = [[\"compose.yaml\", \"compose.prod.yaml\"]]\n",
+    );
+    let after = findings(dir.path(), &["--select", "DH101,DH102,DH103"]);
+    // The override is checked only for what it sets: its cap_drop lacks ALL.
+    let prod: Vec<_> = after
+        .iter()
+        .filter(|(p, _)| p == "compose.prod.yaml")
+        .map(|(_, c)| c.as_str())
+        .collect();
+    assert_eq!(prod, ["DH102"]);
+    write(
+        dir.path(),
+        "dhlint.toml",
+        "[compose]\nfile-sets = [[\"compose.yaml\"]]\n",
+    );
+    dhlint()
+        .current_dir(dir.path())
+        .arg(".")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("file-sets"));
+}
