@@ -10,6 +10,7 @@
 //! ignore = ["DH106"]
 //! extend-select = []
 //! exclude = ["vendor/**"]
+//! max-file-size = 10               # MiB; larger files are reported, not read
 //!
 //! [per-file-ignores]
 //! "legacy/**" = ["DH101"]
@@ -60,6 +61,8 @@ pub struct ConfigFile {
     pub extend_select: Vec<String>,
     /// Glob patterns of files not to lint when walking directories.
     pub exclude: Vec<String>,
+    /// Size in MiB above which a file is reported instead of read.
+    pub max_file_size: Option<u64>,
     /// Glob patterns mapped to rules to skip in matching files.
     pub per_file_ignores: BTreeMap<String, Vec<String>>,
     /// Severity per rule.
@@ -183,6 +186,8 @@ pub struct Settings {
     pub nonroot_bases: GlobSet,
     /// Files that extend a base file (the later files of `[compose] file-sets`).
     pub compose_overrides: GlobSet,
+    /// Size in bytes above which a file is reported instead of read.
+    pub max_file_size: u64,
     /// Where each setting came from, for `dhlint config`.
     pub origins: BTreeMap<&'static str, String>,
 }
@@ -200,6 +205,7 @@ impl Default for Settings {
             secrets: SecretPolicy::default(),
             nonroot_bases: GlobSet::empty(),
             compose_overrides: GlobSet::empty(),
+            max_file_size: crate::lint::MAX_FILE_SIZE,
             origins: BTreeMap::new(),
         }
     }
@@ -229,6 +235,7 @@ const KEYS: &[&str] = &[
     "nonroot-bases",
     "compose",
     "file-sets",
+    "max-file-size",
 ];
 
 /// Returns the closest string in `candidates` to `word`, if it is close enough to be a typo.
@@ -442,6 +449,15 @@ impl Settings {
             )));
         }
         settings.compose_overrides = glob_set(&overrides, &origin)?;
+        if let Some(mebibytes) = file.max_file_size {
+            if mebibytes == 0 {
+                return Err(ConfigError(format!(
+                    "{origin}: max-file-size must be at least 1 (MiB)"
+                )));
+            }
+            settings.max_file_size = mebibytes.saturating_mul(1024 * 1024);
+            origins.insert("max-file-size", origin.clone());
+        }
         if !overrides.is_empty() {
             origins.insert("compose.file-sets", origin.clone());
         }

@@ -13,7 +13,8 @@ use crate::discovery::FileKind;
 use crate::rules::{self, tool};
 use crate::source::{BOM, Span};
 
-/// Files larger than this are reported instead of parsed, which bounds memory per file.
+/// Files larger than this are reported instead of parsed, which bounds memory per file; the
+/// `max-file-size` setting changes it.
 pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
 /// The findings for one file.
@@ -59,7 +60,7 @@ pub fn lint_path(path: &Path, kind: FileKind) -> FileReport {
 
 /// Reads and lints the file at `path` as `kind` with `settings`.
 pub fn lint_path_with(path: &Path, kind: FileKind, settings: Arc<Settings>) -> FileReport {
-    let (source, diagnostics) = match read_text(path) {
+    let (source, diagnostics) = match read_text(path, settings.max_file_size) {
         Ok(text) => {
             let diagnostics = lint_text_with(kind, &text, &LintOptions::for_path(path, settings));
             (Some(text), diagnostics)
@@ -81,16 +82,17 @@ pub fn lint_path_with(path: &Path, kind: FileKind, settings: Arc<Settings>) -> F
 }
 
 /// Reads a file as UTF-8 text, or returns a message saying why it cannot be linted.
-fn read_text(path: &Path) -> Result<String, String> {
+fn read_text(path: &Path, max_size: u64) -> Result<String, String> {
     let metadata = fs::metadata(path).map_err(|e| io_message(&e))?;
     if metadata.is_dir() {
         return Err("Path is a directory, not a file".into());
     }
-    if metadata.len() > MAX_FILE_SIZE {
+    if metadata.len() > max_size {
         return Err(format!(
-            "File is {} bytes, larger than the {} MiB limit, so it was not read",
+            "File is {} bytes, larger than the {} byte limit, so it was not read; raise \
+             `max-file-size` in dhlint.toml to lint it",
             metadata.len(),
-            MAX_FILE_SIZE / 1024 / 1024
+            max_size
         ));
     }
     let bytes = fs::read(path).map_err(|e| io_message(&e))?;

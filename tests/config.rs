@@ -385,3 +385,24 @@ fn compose_file_sets_read_later_files_as_overrides() {
         .code(2)
         .stderr(predicate::str::contains("file-sets"));
 }
+
+#[test]
+fn max_file_size_is_configurable() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = format!(
+        "services:\n  web:\n    image: nginx:1.27\n{}",
+        "# padding\n".repeat(120_000)
+    );
+    write(dir.path(), "compose.yaml", &big);
+    write(dir.path(), "dhlint.toml", "max-file-size = 1\n");
+    dhlint()
+        .current_dir(dir.path())
+        .args(["--format", "json", "."])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains(
+            "larger than the 1048576 byte limit",
+        ));
+    write(dir.path(), "dhlint.toml", "max-file-size = 2\n");
+    dhlint().current_dir(dir.path()).arg(".").assert().code(1);
+}
