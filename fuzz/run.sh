@@ -36,10 +36,13 @@ for target in "${targets[@]}"; do
   esac
   log="$(mktemp)"
   status=0
+  started=$(date +%s)
   cargo +nightly fuzz run "$target" "corpus/$target" -- \
-    -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 >"$log" 2>&1 || status=$?
+    -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    >"$log" 2>&1 || status=$?
   execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || echo "?")
   crashes=$(find "artifacts/$target" -type f 2>/dev/null | wc -l)
-  echo "$target: ${seconds}s, ${execs} executions, ${crashes} crash files, exit status ${status}"
+  elapsed=$(( $(date +%s) - started ))
+  echo "$target: ${elapsed}s of ${seconds}s, ${execs} executions, ${crashes} crash files, exit status ${status}"
   rm -f "$log"
 done

@@ -256,7 +256,11 @@ pub fn apply(
         }
         !suppressed
     });
-    if !reported(crate::rules::tool::UNUSED_SUPPRESSION.code) {
+    // A file that did not parse was not checked, so whether a suppression is used is unknown.
+    let parsed = !diagnostics
+        .iter()
+        .any(|d| std::ptr::eq(d.rule, &tool::PARSE_ERROR));
+    if !parsed || !reported(crate::rules::tool::UNUSED_SUPPRESSION.code) {
         return;
     }
     for suppression in suppressions.iter().filter(|s| !s.hadolint) {

@@ -215,6 +215,17 @@ pub fn fix_text(
     let mut current = text.to_owned();
     let mut fixed = 0;
     let mut diagnostics = lint_text(&current);
+    // A file that does not parse gets no fix: edits are only made on a tree that was read.
+    if diagnostics
+        .iter()
+        .any(|d| std::ptr::eq(d.rule, &crate::rules::tool::PARSE_ERROR))
+    {
+        return Ok(FixedText {
+            text: current,
+            fixed: 0,
+            remaining: diagnostics,
+        });
+    }
     for _ in 0..MAX_PASSES {
         // Sorted by rule code, so keys inserted at the same place always come in code order.
         let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
