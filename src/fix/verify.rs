@@ -60,7 +60,20 @@ fn check_yaml(before: &str, after: &str, edits: &[Edit]) -> Result<(), String> {
     if let Some(missing) = old_anchors.difference(&new_anchors).next() {
         return Err(format!("the fix would remove the anchor `&{missing}`"));
     }
+    // Compose rejects duplicate keys, so a fix must not add one (two fixes inserting the same
+    // key into one mapping, for example).
+    if duplicate_count(&new) > duplicate_count(&old) {
+        return Err("the fix would write a key twice in one mapping".into());
+    }
     Ok(())
+}
+
+/// Number of repeated keys across all mappings written in the file.
+fn duplicate_count(tree: &Tree) -> usize {
+    (0..tree.len())
+        .filter(|&id| tree.resolve(id) == id)
+        .map(|id| tree.duplicate_keys(id).len())
+        .sum()
 }
 
 /// Lists every leaf of every document with its path, and the names of all anchors.

@@ -115,7 +115,14 @@ fn check_limits(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
                     cx.tree().node(limits.key).span,
                     format!("this block has no `{deploy_key}`, which counts as a different value"),
                 )
-                .with_fix(copy_into_limits(cx, service_entry, deploy_key)),
+                .with_fix(if parse(&service_value).is_some_and(|n| n > 0.0) {
+                    copy_into_limits(cx, service_entry, deploy_key)
+                } else {
+                    // The limit rules' own fixes set both spellings to a valid value.
+                    Err(format!(
+                        "`{service_key}` is not a valid positive limit to copy"
+                    ))
+                }),
         };
         out.push(diagnostic.with_help(format!(
             "Keep one spelling: move the value to `deploy.resources.limits.{deploy_key}` and \
