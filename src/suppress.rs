@@ -130,12 +130,25 @@ fn parse(kind: FileKind, text: &str) -> Vec<Suppression> {
     let lines: Vec<&str> = text.split('\n').collect();
     let mut offset = 0;
     let mut in_header = true;
+    // Inside a Dockerfile line continuation, comment lines belong to the instruction (Docker
+    // drops them), so they are not suppressions.
+    let mut continuing = false;
     let mut found = Vec::new();
     for (index, line) in lines.iter().enumerate() {
         let line_start = offset;
         offset += line.len() + 1;
         let own_line = line.trim_start().starts_with('#');
         in_header &= is_comment_or_blank(line);
+        if kind == FileKind::Dockerfile {
+            let inside = continuing;
+            if !is_comment_or_blank(line) {
+                let trimmed = line.trim_end();
+                continuing = trimmed.ends_with('\\') || trimmed.ends_with('`');
+            }
+            if inside {
+                continue;
+            }
+        }
         if !line.contains('#') {
             continue;
         }
