@@ -1,8 +1,8 @@
 //! Configuration: `dhlint.toml` or `.dhlint.toml`, and the command-line flags that override it.
 //!
 //! The configuration for a linted file is the nearest `dhlint.toml` or `.dhlint.toml` in its
-//! directory or a parent directory (files in nearer directories win, as with ruff; they are not
-//! merged), or the file given with `--config`. Glob patterns in it are relative to the
+//! directory or a parent directory, or the file given with `--config`. As with ruff, the nearest
+//! file wins and files are not merged. Glob patterns in it are relative to the
 //! directory that contains it. `--select`, `--ignore` and `--extend-select` apply on top.
 //!
 //! ```toml
@@ -188,7 +188,7 @@ pub struct Settings {
     pub compose_overrides: GlobSet,
     /// Size in bytes above which a file is reported instead of read.
     pub max_file_size: u64,
-    /// Where each setting came from, for `dhlint config`.
+    /// The origin of each setting, for `dhlint config`.
     pub origins: BTreeMap<&'static str, String>,
 }
 
@@ -274,7 +274,8 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigError> {
             .span()
             .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
         let mut message = error.message().trim().to_owned();
-        // serde says "unknown field `slect`, expected one of ..."; say it the way users search.
+        // serde reports "unknown field `slect`, expected one of ..."; reword it the way users
+        // search for it.
         if let Some(rest) = message.clone().strip_prefix("unknown field `") {
             let key = rest.split('`').next().unwrap_or("");
             message = format!("unknown key `{key}`");

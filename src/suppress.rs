@@ -1,9 +1,9 @@
 //! Inline suppressions: comments that accept a finding where it is.
 //!
-//! - `# dhlint: ignore[DH101, DH103] reason` at the end of a line covers that line; on a line
-//!   of its own it covers what follows: in a Compose file the next key and everything indented
-//!   under it (so above a service key it covers the whole service), in a Dockerfile the next
-//!   instruction with its continuation lines. Dockerfiles have no end-of-line comments, since
+//! - `# dhlint: ignore[DH101, DH103] reason` at the end of a line covers that line. On a line
+//!   of its own it covers what follows. In a Compose file that is the next key and everything
+//!   indented under it, so above a service key it covers the whole service. In a Dockerfile it
+//!   is the next instruction with its continuation lines. Dockerfiles have no end-of-line comments, since
 //!   `#` after an instruction is part of its arguments.
 //! - `# dhlint: ignore-file[DH201]` in the file's first comment block covers the whole file.
 //! - hadolint's `# hadolint ignore=DL3002` (next instruction) and
@@ -233,8 +233,8 @@ fn parse(kind: FileKind, text: &str) -> Vec<Suppression> {
 }
 
 /// Removes the findings that suppression comments in `text` cover, and adds a DH002 finding
-/// for every dhlint suppression that covered none. `reported` tells whether a rule is enabled:
-/// a suppression of a disabled rule is not reported as unused.
+/// for every dhlint suppression that covered none. `reported` returns whether a rule is
+/// enabled, because a suppression of a disabled rule is not reported as unused.
 pub fn apply(
     kind: FileKind,
     text: &str,
