@@ -177,6 +177,8 @@ pub fn lint_text(kind: FileKind, text: &str) -> Vec<Diagnostic> {
 /// Lints `text` as a file of `kind`.
 pub fn lint_text_with(kind: FileKind, text: &str, options: &LintOptions) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
+    let mut data_spans: Vec<Span> = Vec::new();
+    let mut comment_starts: Option<Vec<usize>> = None;
     match kind {
         FileKind::Compose => match ComposeFile::parse(text) {
             Ok(file) => {
@@ -185,6 +187,8 @@ pub fn lint_text_with(kind: FileKind, text: &str, options: &LintOptions) -> Vec<
                     settings: &options.settings,
                 };
                 rules::compose::check(&file, check, &mut diagnostics);
+                // Only real comments are suppressions, not `#` inside block or quoted scalars.
+                comment_starts = Some(file.tree.comments.iter().map(|c| c.span.start).collect());
             }
             Err(error) => diagnostics.push(
                 Diagnostic::new(
@@ -197,7 +201,15 @@ pub fn lint_text_with(kind: FileKind, text: &str, options: &LintOptions) -> Vec<
             ),
         },
         FileKind::Dockerfile => match crate::dockerfile::parse(text) {
-            Ok(file) => rules::dockerfile::check(&file, text, &options.settings, &mut diagnostics),
+            Ok(file) => {
+                rules::dockerfile::check(&file, text, &options.settings, &mut diagnostics);
+                // Heredoc bodies are data: a `#` line in them is not a comment.
+                data_spans = file
+                    .instructions
+                    .iter()
+                    .flat_map(|i| i.heredocs.iter().map(|h| h.body_span))
+                    .collect();
+            }
             Err(error) => diagnostics.push(
                 Diagnostic::new(
                     &tool::PARSE_ERROR,
@@ -228,7 +240,11 @@ pub fn lint_text_with(kind: FileKind, text: &str, options: &LintOptions) -> Vec<
     let path = options.path.as_deref();
     let reported = |code: &str| code == tool::PARSE_ERROR.code || settings.reports(code, path);
     diagnostics.retain(|d| reported(d.rule.code));
-    crate::suppress::apply(kind, text, &mut diagnostics, &reported);
+    let comments = crate::suppress::Comments {
+        data: &data_spans,
+        starts: comment_starts.as_deref(),
+    };
+    crate::suppress::apply(kind, text, comments, &mut diagnostics, &reported);
     for diagnostic in &mut diagnostics {
         if let Some(severity) = settings.severity.get(diagnostic.rule.code) {
             diagnostic.severity = *severity;

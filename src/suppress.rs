@@ -232,12 +232,22 @@ fn parse(kind: FileKind, text: &str) -> Vec<Suppression> {
     found
 }
 
+/// Where the parser found comments, so that `#` text that is data is not taken for one.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Comments<'a> {
+    /// Spans of data that may contain `#` lines, such as heredoc bodies.
+    pub data: &'a [Span],
+    /// The start of every real comment, when the parser lists them (YAML).
+    pub starts: Option<&'a [usize]>,
+}
+
 /// Removes the findings that suppression comments in `text` cover, and adds a DH002 finding
 /// for every dhlint suppression that covered none. `reported` returns whether a rule is
 /// enabled, because a suppression of a disabled rule is not reported as unused.
 pub fn apply(
     kind: FileKind,
     text: &str,
+    comments: Comments,
     diagnostics: &mut Vec<Diagnostic>,
     reported: &dyn Fn(&str) -> bool,
 ) {
@@ -245,6 +255,16 @@ pub fn apply(
         return;
     }
     let mut suppressions = parse(kind, text);
+    suppressions.retain(|s| {
+        let in_data = comments
+            .data
+            .iter()
+            .any(|span| span.contains(s.comment.start));
+        let real = comments
+            .starts
+            .is_none_or(|starts| starts.binary_search(&s.comment.start).is_ok());
+        !in_data && real
+    });
     if suppressions.is_empty() {
         return;
     }

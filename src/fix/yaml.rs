@@ -174,10 +174,11 @@ impl<'a> Editor<'a> {
         }
         let rendered = render_flow(value);
         if node.span.is_empty() {
-            let empty = self.tree.node(value_node);
-            if empty.tag_span.is_none() {
-                return self.replace_scalar(value_node, &rendered);
+            // A tagged empty value (`key: !tag`) is too unusual to edit safely.
+            if node.tag_span.is_some() {
+                return Err("the value is empty with a tag".into());
             }
+            return self.replace_scalar(value_node, &rendered);
         }
         let start = node
             .tag_span
