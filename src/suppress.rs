@@ -296,6 +296,11 @@ pub fn apply(
     if !parsed || !reported(crate::rules::tool::UNUSED_SUPPRESSION.code) {
         return;
     }
+    let bytes = text.as_bytes();
+    let lone_cr = bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
     for suppression in suppressions.iter().filter(|s| !s.hadolint) {
         let unused: Vec<&Listed> = suppression
             .listed
@@ -328,11 +333,18 @@ pub fn apply(
                     remove_code(text, listed.span),
                 )
             };
+            // Lines are split at `\n` here; with lone `\r` line breaks the editor's lines and
+            // the parser's differ, so no fix is offered.
+            let fix = if lone_cr {
+                Err("the file uses lone carriage returns".to_owned())
+            } else {
+                Ok(fix)
+            };
             diagnostics.push(
                 Diagnostic::new(&tool::UNUSED_SUPPRESSION, listed.span, message)
                     .with_label("suppresses nothing")
                     .with_help("Remove it, so that stale suppressions do not hide future findings")
-                    .with_fix(Ok(fix)),
+                    .with_fix(fix),
             );
         }
     }

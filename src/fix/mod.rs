@@ -12,7 +12,7 @@ pub mod verify;
 pub mod write;
 pub mod yaml;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -250,23 +250,36 @@ pub fn fix_text(
             .iter()
             .map(|e| (e.span.start, e.span.end, e.content.as_str()))
             .collect();
-        let still_reported: HashSet<(&str, &str)> = next_diagnostics
-            .iter()
-            .map(|d| (d.rule.code, d.message.as_str()))
-            .collect();
+        // Findings are compared by rule and message, which name the service and key but not the
+        // position. The same message can appear several times, so compare counts: after the pass,
+        // each message must be reported fewer times than before by at least its fixed findings.
+        let mut before: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut resolved: HashMap<(&str, &str), usize> = HashMap::new();
         for diagnostic in &diagnostics {
+            let key = (diagnostic.rule.code, diagnostic.message.as_str());
+            *before.entry(key).or_default() += 1;
             let was_fixed = diagnostic.fix.as_ref().is_some_and(|fix| {
                 mode.allows(fix.applicability)
                     && fix.edits.iter().all(|e| {
                         applied_edits.contains(&(e.span.start, e.span.end, e.content.as_str()))
                     })
             });
-            let persists =
-                still_reported.contains(&(diagnostic.rule.code, diagnostic.message.as_str()));
-            if was_fixed && persists {
+            if was_fixed {
+                *resolved.entry(key).or_default() += 1;
+            }
+        }
+        let mut after: HashMap<(&str, &str), usize> = HashMap::new();
+        for diagnostic in &next_diagnostics {
+            *after
+                .entry((diagnostic.rule.code, diagnostic.message.as_str()))
+                .or_default() += 1;
+        }
+        for (key, fixed_count) in &resolved {
+            let remaining = after.get(key).copied().unwrap_or(0);
+            if remaining + fixed_count > before[key] {
                 return Err(format!(
                     "the fix for {} did not resolve \"{}\"",
-                    diagnostic.rule.code, diagnostic.message
+                    key.0, key.1
                 ));
             }
         }

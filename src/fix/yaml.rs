@@ -222,6 +222,18 @@ impl<'a> Editor<'a> {
     ) -> Edit {
         let entry = format!("{key}: {}", render_flow(value));
         match entries.last() {
+            Some(&(key, last)) if self.tree.node(last).span.is_empty() => {
+                // `{key:}`: the empty value sits at the key's end, so insert after the colon.
+                let after_key = self.tree.node(key).span.end;
+                let rest = &self.text[after_key..];
+                let colon = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+                let at = if rest[colon..].starts_with(':') {
+                    after_key + colon + 1
+                } else {
+                    after_key
+                };
+                Edit::insert(at, format!(", {entry}"))
+            }
             Some(&(_, last)) => Edit::insert(self.tree.node(last).span.end, format!(", {entry}")),
             // Replacing the whole `{}` makes a second insertion into the same empty mapping
             // conflict, so it waits for the next pass and gets its `, ` separator then.
