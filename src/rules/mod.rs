@@ -147,6 +147,6 @@ mod tests {
     fn find_by_code_or_name() {
         assert_eq!(find("dh101").map(|r| r.name), Some("read-only-rootfs"));
         assert_eq!(find("read-only-rootfs").map(|r| r.code), Some("DH101"));
-        assert!(find("DH999").is_none());
+        assert!(find(&format!("DH{}", 999)).is_none());
     }
 }
