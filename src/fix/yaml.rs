@@ -199,7 +199,7 @@ impl<'a> Editor<'a> {
             return Err("the value is not a mapping".into());
         };
         if *flow {
-            return Ok(self.insert_flow_entry(map, entries, key, value));
+            return self.insert_flow_entry(map, entries, key, value);
         }
         let Some(&(first_key, _)) = entries.first() else {
             return Err("the mapping is empty".into());
@@ -219,9 +219,16 @@ impl<'a> Editor<'a> {
         entries: &[(NodeId, NodeId)],
         key: &str,
         value: &NewValue,
-    ) -> Edit {
+    ) -> Result<Edit, String> {
         let entry = format!("{key}: {}", render_flow(value));
-        match entries.last() {
+        Ok(match entries.last() {
+            Some(&(_, last))
+                if self.tree.node(last).span.is_empty()
+                    && (self.tree.node(last).anchor.is_some()
+                        || self.tree.node(last).tag.is_some()) =>
+            {
+                return Err("the mapping ends in an empty value with an anchor or tag".into());
+            }
             Some(&(key, last)) if self.tree.node(last).span.is_empty() => {
                 // `{key:}`: the empty value sits at the key's end, so insert after the colon.
                 let after_key = self.tree.node(key).span.end;
@@ -238,7 +245,7 @@ impl<'a> Editor<'a> {
             // Replacing the whole `{}` makes a second insertion into the same empty mapping
             // conflict, so it waits for the next pass and gets its `, ` separator then.
             None => Edit::replace(self.tree.node(map).span, format!("{{{entry}}}")),
-        }
+        })
     }
 
     /// An edit that adds `item` at the end of sequence `seq`, which must be written in the file.
