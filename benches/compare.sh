@@ -12,6 +12,7 @@
 #
 # Usage: benches/compare.sh [--sizes 200,2000,20000] [--reps 5] [--slow-reps 1]
 #                           [--peer-timeout 600] [--tools LIST] [--work DIR] [--dhlint PATH]
+#                           [--report-only]
 #
 #   --sizes      comma-separated values of N (default 200,2000,20000)
 #   --reps       repetitions per tool and size (default 5)
@@ -24,6 +25,7 @@
 #                dhlint-dockerfiles, dhlint-compose, hadolint, dclint, checkov, rg
 #   --work DIR   keep the installed tools, trees and raw results in DIR and reuse them on the
 #                next run; without it a temporary folder is used and removed at exit
+#   --report-only  print the report of the last run in --work DIR again, measuring nothing
 #   --dhlint     the dhlint binary to measure; without it `cargo build --release` builds one
 #
 # The machine may run other work at the same time, so each row also records the CPU time that
@@ -40,6 +42,7 @@ REPS=5
 SLOW_REPS=1
 PEER_TIMEOUT=600
 TOOLS_WANTED=""
+REPORT_ONLY=0
 WORK=""
 DHLINT=""
 HADOLINT_VERSION="2.15.1"
@@ -56,6 +59,7 @@ while [[ $# -gt 0 ]]; do
         --slow-reps) SLOW_REPS="$2"; shift 2 ;;
         --peer-timeout) PEER_TIMEOUT="$2"; shift 2 ;;
         --tools) TOOLS_WANTED="$2"; shift 2 ;;
+        --report-only) REPORT_ONLY=1; shift ;;
         --work) WORK="$2"; shift 2 ;;
         --dhlint) DHLINT="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
@@ -357,41 +361,47 @@ run_size() {
     cd "$REPO"
 }
 
+# Writes what the report needs besides results.tsv, so that --report-only can reprint it.
+save_metadata() {
+    : > "$WORK/skipped.tsv"
+    for tool in "${!SKIPPED[@]}"; do printf '%s\t%s\n' "$tool" "${SKIPPED[$tool]}" >> "$WORK/skipped.tsv"; done
+    : > "$WORK/files.tsv"
+    for key in "${!FILES[@]}"; do printf '%s\t%s\n' "$key" "${FILES[$key]}" >> "$WORK/files.tsv"; done
+    : > "$WORK/versions.tsv"
+    for tool in "${!VERSION[@]}"; do printf '%s\t%s\n' "$tool" "${VERSION[$tool]}" >> "$WORK/versions.tsv"; done
+}
+
 print_report() {
-    local skipped_file="$WORK/skipped.tsv" files_file="$WORK/files.tsv" versions_file="$WORK/versions.tsv"
-    : > "$skipped_file"
-    for tool in "${!SKIPPED[@]}"; do printf '%s\t%s\n' "$tool" "${SKIPPED[$tool]}" >> "$skipped_file"; done
-    : > "$files_file"
-    for key in "${!FILES[@]}"; do printf '%s\t%s\n' "$key" "${FILES[$key]}" >> "$files_file"; done
-    : > "$versions_file"
-    for tool in "${!VERSION[@]}"; do printf '%s\t%s\n' "$tool" "${VERSION[$tool]}" >> "$versions_file"; done
-    python3 - "$RESULTS" "$skipped_file" "$files_file" "$versions_file" "$SIZES" "$PEER_TIMEOUT" <<'PYTHON'
+    python3 - "$WORK" "$PEER_TIMEOUT" <<'PYTHON'
+import os
 import statistics
 import sys
 
-results_path, skipped_path, files_path, versions_path, sizes, peer_timeout = sys.argv[1:7]
-sizes = [int(s) for s in sizes.split(",")]
+work, peer_timeout = sys.argv[1], float(sys.argv[2])
+
+
+def read_tsv(name):
+    with open(os.path.join(work, name)) as file:
+        return [line.rstrip("\n").split("\t") for line in file if line.strip()]
+
+
 rows = {}
-statuses = {}
-with open(results_path) as results:
-    for line in results:
-        size, tool, _rep, wall_us, rss_kb, user, system, status, all_cpu = line.rstrip("\n").split("\t")
-        entry = rows.setdefault((int(size), tool), {"wall": [], "rss": [], "cpu": [], "other": []})
-        entry["wall"].append(int(wall_us) / 1e6)
-        entry["rss"].append(int(rss_kb) / 1024)
-        cpu = float(user) + float(system)
-        entry["cpu"].append(cpu)
-        # CPU time of other processes during the run; jiffies and GNU time round differently,
-        # so small negative values are noise.
-        entry["other"].append(max(0.0, float(all_cpu) - cpu))
-        statuses.setdefault((int(size), tool), set()).add(status)
-skipped = dict(line.rstrip("\n").split("\t", 1) for line in open(skipped_path) if line.strip())
-files = {}
-for line in open(files_path):
-    key, count = line.rstrip("\n").split("\t")
-    size, tool = key.split(",")
-    files[(int(size), tool)] = int(count)
-versions = dict(line.rstrip("\n").split("\t", 1) for line in open(versions_path) if line.strip())
+for size, tool, _rep, wall_us, rss_kb, user, system, status, all_cpu in read_tsv("results.tsv"):
+    entry = rows.setdefault((int(size), tool), {"runs": [], "statuses": set()})
+    cpu = float(user) + float(system)
+    wall = int(wall_us) / 1e6
+    # CPU time of other processes during the run. /proc/stat and GNU time round differently,
+    # so small negative values are noise.
+    other = max(0.0, float(all_cpu) - cpu)
+    entry["runs"].append(
+        {"wall": wall, "rss": int(rss_kb) / 1024, "cpu": cpu, "other": other,
+         # A clean run is one during which other processes used under a tenth of a core.
+         "clean": other < 0.1 * wall}
+    )
+    entry["statuses"].add(status)
+skipped = dict(read_tsv("skipped.tsv"))
+files = {(int(key.split(",")[0]), key.split(",")[1]): int(count) for key, count in read_tsv("files.tsv")}
+versions = dict(read_tsv("versions.tsv"))
 
 LABELS = {
     "dhlint": "dhlint (tree, lint)",
@@ -413,64 +423,100 @@ RATIOS = {
 }
 BASE = {"dhlint-diff": "dhlint", "dhlint-dockerfiles": "dhlint", "dhlint-compose": "dhlint"}
 
-def median(values):
-    return statistics.median(values)
+
+def median_of(entry, key, clean_only=False):
+    values = [run[key] for run in entry["runs"] if run["clean"] or not clean_only]
+    return statistics.median(values) if values else None
+
+
+def timed_out(entry):
+    # A run stopped by --peer-timeout (exit status 124) gives only bounds.
+    return "124" in entry["statuses"]
+
+
+def ratio_text(size, tool, clean_only):
+    if tool not in RATIOS or (size, RATIOS[tool][0]) not in rows:
+        return ""
+    other, name = RATIOS[tool]
+    entry = rows[(size, tool)]
+    wall = peer_timeout if timed_out(entry) else median_of(entry, "wall", clean_only)
+    base = median_of(rows[(size, other)], "wall", clean_only)
+    if wall is None or base is None:
+        return ""
+    return f"{name} {'>' if timed_out(entry) else '='} {wall / base:.1f}x"
+
 
 print()
-print("Versions: " + "; ".join(f"{versions[t]}" for t in sorted(versions)))
-for size in sizes:
+print("Versions: " + "; ".join(versions[tool] for tool in sorted(versions)))
+for size in sorted({size for size, _ in rows}):
     print()
     print(f"N = {size} ({size} Compose files + {size} Dockerfiles)")
     print()
-    print("| Tool | Files | Runs | Median wall (s) | Median CPU (s) | Other CPU (s) | Median peak RSS (MB) | Files/s | Ratio |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    print(
+        "| Tool | Files | Runs (clean) | Median wall (s) | Clean median wall (s) | Median CPU (s) "
+        "| Median other CPU (s) | Median peak RSS (MB) | Files/s | Ratio | Clean ratio |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
     for tool, label in LABELS.items():
         base = BASE.get(tool, tool)
         if base in skipped:
-            print(f"| {label} | | | skipped: {skipped[base]} | | | | | |")
+            print(f"| {label} | | | skipped: {skipped[base]} | | | | | | | |")
             continue
         entry = rows.get((size, tool))
         if entry is None:
             continue
         count = files[(size, tool)]
-        # A run stopped by --peer-timeout (exit status 124) gives only bounds.
-        timed_out = "124" in statuses[(size, tool)]
-        wall = float(peer_timeout) if timed_out else median(entry["wall"])
-        ratio = ""
-        if tool in RATIOS:
-            other, name = RATIOS[tool]
-            if (size, other) in rows:
-                relation = ">" if timed_out else "="
-                ratio = f"{name} {relation} {wall / median(rows[(size, other)]['wall']):.1f}x"
-        bad = sorted(s for s in statuses[(size, tool)] if s not in ("0", "1", "124"))
-        if bad:
-            ratio += f" (exit status {', '.join(bad)}: see its stderr log)"
-        if timed_out:
-            wall_text, rate_text = f"> {wall:.0f} (stopped)", f"< {count / wall:,.0f}"
+        clean_runs = sum(run["clean"] for run in entry["runs"])
+        wall = median_of(entry, "wall")
+        clean_wall = median_of(entry, "wall", clean_only=True)
+        if timed_out(entry):
+            wall_text = f"> {peer_timeout:.0f} (stopped)"
+            clean_text = wall_text if clean_runs else "none"
+            rate_text = f"< {count / peer_timeout:,.0f}"
         else:
-            wall_text, rate_text = f"{wall:.3f}", f"{count / wall:,.0f}"
+            wall_text = f"{wall:.3f}"
+            clean_text = f"{clean_wall:.3f}" if clean_wall is not None else "none"
+            rate_text = f"{count / wall:,.0f}"
+        notes = ""
+        bad = sorted(status for status in entry["statuses"] if status not in ("0", "1", "124"))
+        if bad:
+            notes = f" (exit status {', '.join(bad)}: see its stderr log)"
         print(
-            f"| {label} | {count} | {len(entry['wall'])} | {wall_text} | {median(entry['cpu']):.2f} "
-            f"| {median(entry['other']):.2f} | {median(entry['rss']):.1f} | {rate_text} | {ratio} |"
+            f"| {label} | {count} | {len(entry['runs'])} ({clean_runs}) | {wall_text} | {clean_text} "
+            f"| {median_of(entry, 'cpu'):.2f} | {median_of(entry, 'other'):.2f} "
+            f"| {median_of(entry, 'rss'):.1f} | {rate_text} | {ratio_text(size, tool, False)}{notes} "
+            f"| {ratio_text(size, tool, True)} |"
         )
 print()
-print("Other CPU is the CPU time that other processes used during the run; more than a few")
-print("tenths of a second means the row was slowed down by other work on the machine.")
-measured = [s for s in sizes if (s, "dhlint") in rows]
-print()
-print("dhlint scaling (tree, lint):")
+print("Other CPU is the CPU time that other processes used during a run. A clean run is one")
+print("during which other processes used less than a tenth of a core; the clean columns use")
+print("only those runs.")
+measured = sorted(size for size, tool in rows if tool == "dhlint")
+if measured:
+    print()
+    print("dhlint scaling (tree, lint, all runs):")
 for size in measured:
     entry = rows[(size, "dhlint")]
-    print(f"  N = {size}: {median(entry['wall']):.3f} s, peak RSS {median(entry['rss']):.1f} MB")
+    print(f"  N = {size}: {median_of(entry, 'wall'):.3f} s, peak RSS {median_of(entry, 'rss'):.1f} MB")
 for small, large in zip(measured, measured[1:]):
-    factor = median(rows[(large, "dhlint")]["wall"]) / median(rows[(small, "dhlint")]["wall"])
+    factor = median_of(rows[(large, "dhlint")], "wall") / median_of(rows[(small, "dhlint")], "wall")
     print(f"  time at N = {large} / time at N = {small}: {factor:.1f}x (input {large / small:.0f}x)")
 PYTHON
 }
 
 RESULTS="$WORK/results.tsv"
-: > "$RESULTS"
 declare -A FILES=()
+if [[ $REPORT_ONLY -eq 1 ]]; then
+    for name in results.tsv files.tsv skipped.tsv versions.tsv; do
+        if [[ ! -f "$WORK/$name" ]]; then
+            echo "compare.sh: --report-only needs $WORK/$name from an earlier run with --work" >&2
+            exit 2
+        fi
+    done
+    print_report
+    exit 0
+fi
+: > "$RESULTS"
 install_tools
 for size in "${SIZE_LIST[@]}"; do
     make_tree "$size"
@@ -478,5 +524,6 @@ done
 for size in "${SIZE_LIST[@]}"; do
     run_size "$size"
 done
+save_metadata
 print_report
 log "raw results: $RESULTS (removed at exit unless --work was given)"
