@@ -481,7 +481,10 @@ impl Settings {
         if !self.selected.contains(code) {
             return false;
         }
-        let Some(path) = path else { return true };
+        // Most runs have no per-file ignores; skip the path work that runs once per finding.
+        let Some(path) = path.filter(|_| !self.per_file_ignores.is_empty()) else {
+            return true;
+        };
         let relative = self.relative(path);
         !self
             .per_file_ignores

@@ -185,8 +185,8 @@ impl Tree {
                         ScalarStyle::DoubleQuoted => Quoting::Double,
                         _ => Quoting::Block,
                     };
-                    // A block scalar's span runs to the next token; end it at its last
-                    // content character so labels and edits stay on the scalar's own lines.
+                    // A block scalar's span runs to the next token. End it at its last content
+                    // character, so that labels and edits stay on the scalar's own lines.
                     let span_bytes = if quoting == Quoting::Block {
                         let content = text.get(start..end).unwrap_or("").trim_end();
                         Span::new(start, start + content.len())
