@@ -565,11 +565,21 @@ impl Settings {
     }
 }
 
-/// Finds and loads the settings for linted files, caching one result per directory.
+/// Settings, or why they could not be built.
+type Resolved = Result<Arc<Settings>, ConfigError>;
+
+/// Finds and loads the settings for linted files, looking at each folder once and building
+/// the settings of each configuration file once.
 pub struct Resolver {
     overrides: Overrides,
-    cache: Mutex<HashMap<PathBuf, Result<Arc<Settings>, ConfigError>>>,
-    fixed: Option<Result<Arc<Settings>, ConfigError>>,
+    /// The current directory, to make relative paths absolute without asking each time.
+    cwd: PathBuf,
+    /// The configuration file that applies in each folder looked at so far, or `None`.
+    found: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// The settings from each configuration file, and (under `None`) the defaults, built once
+    /// and shared by every folder that uses them.
+    settings: Mutex<HashMap<Option<PathBuf>, Resolved>>,
+    fixed: Option<Resolved>,
 }
 
 impl Resolver {
@@ -588,7 +598,9 @@ impl Resolver {
         };
         Resolver {
             overrides,
-            cache: Mutex::new(HashMap::new()),
+            cwd: std::env::current_dir().unwrap_or_default(),
+            found: Mutex::new(HashMap::new()),
+            settings: Mutex::new(HashMap::new()),
             fixed,
         }
     }
@@ -598,24 +610,51 @@ impl Resolver {
         if let Some(fixed) = &self.fixed {
             return fixed.clone();
         }
-        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
-        self.for_dir(&dir)
+        // Like `std::path::absolute`, without asking for the current directory every time.
+        let absolute: PathBuf = self
+            .cwd
+            .join(path)
+            .components()
+            .filter(|c| *c != std::path::Component::CurDir)
+            .collect();
+        let dir = absolute.parent().unwrap_or(Path::new("/"));
+        let config = self.config_for_dir(dir);
+        let mut settings = self.settings.lock().unwrap_or_else(|e| e.into_inner());
+        settings
+            .entry(config)
+            .or_insert_with_key(|config| match config {
+                Some(path) => load(path, &self.overrides).map(Arc::new),
+                None => Settings::resolve(&ConfigFile::default(), None, dir, &self.overrides)
+                    .map(Arc::new),
+            })
+            .clone()
     }
 
-    fn for_dir(&self, dir: &Path) -> Result<Arc<Settings>, ConfigError> {
-        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(found) = cache.get(dir) {
-            return found.clone();
-        }
-        let found = match find_config(dir) {
-            Some(path) => load(&path, &self.overrides).map(Arc::new),
-            None => {
-                Settings::resolve(&ConfigFile::default(), None, dir, &self.overrides).map(Arc::new)
+    /// The nearest configuration file in `dir` or its parents, caching the result for
+    /// every folder on the way so that each folder is looked at once.
+    fn config_for_dir(&self, dir: &Path) -> Option<PathBuf> {
+        let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
+        let mut visited = Vec::new();
+        let mut result = None;
+        for ancestor in dir.ancestors() {
+            if let Some(known) = found.get(ancestor) {
+                result = known.clone();
+                break;
             }
-        };
-        cache.insert(dir.to_path_buf(), found.clone());
-        found
+            visited.push(ancestor);
+            let here = FILE_NAMES
+                .iter()
+                .map(|name| ancestor.join(name))
+                .find(|candidate| candidate.is_file());
+            if here.is_some() {
+                result = here;
+                break;
+            }
+        }
+        for folder in visited {
+            found.insert(folder.to_path_buf(), result.clone());
+        }
+        result
     }
 }
 

@@ -222,9 +222,14 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Candidate>, Ve
     let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
     found.sort_by(|a, b| a.path.cmp(&b.path));
     // The same file reached through two spellings (`app` and `./app/../app`) is linted once.
-    let mut seen = std::collections::HashSet::new();
-    found
-        .retain(|c| seen.insert(std::fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone())));
+    // One walk that does not follow symlinks reaches each file once, so with a single path
+    // there is nothing to compare.
+    if paths.len() > 1 {
+        let mut seen = std::collections::HashSet::new();
+        found.retain(|c| {
+            seen.insert(std::fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone()))
+        });
+    }
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     (found, errors)

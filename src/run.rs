@@ -14,6 +14,7 @@ use crate::config::{Overrides, Resolver, Settings};
 use crate::discovery::{self, Candidate, WalkOptions};
 use crate::fix::{self, FixMode};
 use crate::lint::{self, FileReport};
+use crate::report::stream::{Rendered, Style, Writer};
 use crate::report::{self, Totals};
 
 /// How a run ended, which decides the process exit code.
@@ -104,61 +105,59 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
     } else {
         Action::Lint
     };
+    if args.statistics && args.format != Format::Human {
+        log::error!("--statistics prints a table and cannot be combined with --format");
+        return Ok(ExitStatus::Error);
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads)
         .build()
         .map_err(io::Error::other)?;
     log::info!("linting with {} threads", pool.current_num_threads());
-    let reports: Vec<FileReport> = pool.install(|| {
-        jobs.par_iter()
-            .map(|(c, settings)| process(c, settings, action))
-            .collect()
-    });
 
-    let mut totals = Totals::default();
-    for report in &reports {
-        totals.add(report);
-    }
-    let errors: Vec<String> = walk_errors
-        .iter()
-        .map(|e| e.message.clone())
-        .chain(reports.iter().filter_map(|r| {
-            r.fix_error
-                .as_ref()
-                .map(|e| format!("{}: fixes not applied: {e}", r.path.display()))
-        }))
-        .collect();
-    if args.statistics && args.format != Format::Human {
-        log::error!("--statistics prints a table and cannot be combined with --format");
-        return Ok(ExitStatus::Error);
-    }
     let mut out: Box<dyn Write> = match args.output.as_ref().filter(|p| p.as_os_str() != "-") {
         Some(path) => Box::new(BufWriter::new(std::fs::File::create(path).map_err(
             |e| io::Error::new(e.kind(), format!("cannot create {}: {e}", path.display())),
         )?)),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
-    if let Action::Diff(_) = action {
-        for report in &reports {
-            if let Some(diff) = &report.diff {
-                out.write_all(diff.as_bytes())?;
-            }
+    let style = style(args, action);
+    let walk_messages: Vec<String> = walk_errors.iter().map(|e| e.message.clone()).collect();
+    let mut writer = Writer::start(&mut *out, &style, &walk_messages)?;
+    let mut totals = Totals::default();
+    let mut fix_errors = Vec::new();
+    let mut changed = 0;
+    let mut worst = None;
+    // Files are linted and rendered in parallel a chunk at a time, and each chunk is written
+    // in path order before the next starts, so memory stays bounded however many files there
+    // are.
+    for chunk in jobs.chunks(CHUNK) {
+        let rendered: Vec<io::Result<Rendered>> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|(candidate, settings)| style.render(&process(candidate, settings, action)))
+                .collect()
+        });
+        for file in rendered {
+            let file = file?;
+            totals.merge(&file.totals);
+            changed += usize::from(file.changed);
+            worst = worst.max(file.worst);
+            fix_errors.extend(file.fix_error.clone());
+            writer.file(file)?;
         }
-    } else if args.statistics {
-        report::statistics::write(&mut out, &reports)?;
-    } else {
-        write_findings(args, &mut out, &reports, &totals, &errors)?;
     }
+    let errors: Vec<String> = walk_messages
+        .into_iter()
+        .chain(fix_errors.iter().cloned())
+        .collect();
+    writer.finish(&totals, &errors)?;
     out.flush()?;
     drop(out);
-    for error in reports
-        .iter()
-        .filter_map(|r| r.fix_error.as_ref().map(|e| (r, e)))
-    {
-        log::error!("{}: fixes not applied: {}", error.0.path.display(), error.1);
+    for error in &fix_errors {
+        log::error!("{error}");
     }
     if let Action::Diff(_) = action {
-        let changed = reports.iter().filter(|r| r.diff.is_some()).count();
         writeln!(
             io::stderr(),
             "Would fix {} in {} ({} would remain).",
@@ -175,11 +174,8 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
 
     let failed = !walk_errors.is_empty() || totals.parse_errors > 0 || totals.fix_errors > 0;
     let dirty = match action {
-        Action::Diff(_) => reports.iter().any(|r| r.diff.is_some()),
-        _ => reports
-            .iter()
-            .flat_map(|r| &r.diagnostics)
-            .any(|d| d.severity >= args.fail_on),
+        Action::Diff(_) => changed > 0,
+        _ => worst.is_some_and(|severity| severity >= args.fail_on),
     };
     Ok(if failed {
         ExitStatus::Error
@@ -190,6 +186,10 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
     })
 }
 
+/// How many files are linted between writes: enough to keep every thread busy, few enough
+/// that their reports take little memory.
+const CHUNK: usize = 256;
+
 fn plural(count: usize, noun: &str) -> String {
     if count == 1 {
         format!("1 {noun}")
@@ -198,13 +198,14 @@ fn plural(count: usize, noun: &str) -> String {
     }
 }
 
-fn write_findings(
-    args: &Args,
-    out: &mut dyn Write,
-    reports: &[FileReport],
-    totals: &Totals,
-    errors: &[String],
-) -> io::Result<()> {
+/// Chooses the output from the command line.
+fn style(args: &Args, action: Action) -> Style {
+    if let Action::Diff(_) = action {
+        return Style::Diff;
+    }
+    if args.statistics {
+        return Style::Statistics;
+    }
     match args.format {
         Format::Human => {
             let color = match args.color {
@@ -217,18 +218,14 @@ fn write_findings(
                         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
-            let reporter = report::human::HumanReporter::new(color, 100);
-            for report in reports {
-                reporter.write_file(out, report)?;
+            Style::Human {
+                reporter: Box::new(report::human::HumanReporter::new(color, 100)),
+                quiet: args.quiet,
             }
-            if !args.quiet && totals.files > 0 {
-                reporter.write_summary(out, totals)?;
-            }
-            Ok(())
         }
-        Format::Json => report::json::write(out, reports),
-        Format::Sarif => report::sarif::write(out, reports, errors),
-        Format::Github => report::github::write(out, reports, errors),
+        Format::Json => Style::Json,
+        Format::Sarif => Style::Sarif(report::sarif::Skeleton::new()),
+        Format::Github => Style::Github,
     }
 }
 

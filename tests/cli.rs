@@ -151,38 +151,49 @@ fn json_has_the_documented_fields() {
 
 #[test]
 fn output_order_does_not_depend_on_threads() {
+    // More files than dhlint lints between two writes, so the output spans several chunks.
     let dir = tempfile::tempdir().unwrap();
-    for i in 0..30 {
+    for i in 0..200 {
         write(
             dir.path(),
-            &format!("svc{i:02}/Dockerfile"),
+            &format!("svc{i:03}/Dockerfile"),
             "FROM alpine:3.20\n",
         );
         write(
             dir.path(),
-            &format!("svc{i:02}/compose.yaml"),
+            &format!("svc{i:03}/compose.yaml"),
             "services:\n  a:\n    image: x:1\n",
         );
     }
-    let run = |threads: &str| {
+    let run = |format: &str, threads: &str| {
         dhlint()
-            .arg(dir.path())
-            .args(["--format", "json", "-j", threads])
+            .current_dir(dir.path())
+            .args(["--format", format, "-j", threads, "--color", "never"])
             .output()
             .unwrap()
             .stdout
     };
-    let single = run("1");
-    assert!(!single.is_empty());
-    assert_eq!(single, run("4"));
-    assert_eq!(single, run("0"));
-    let paths: Vec<String> = json_findings(&single)
+    for format in ["human", "json", "sarif", "github"] {
+        let single = run(format, "1");
+        assert!(!single.is_empty());
+        assert_eq!(single, run(format, "4"), "{format}");
+        assert_eq!(single, run(format, "0"), "{format}");
+    }
+    let findings = json_findings(&run("json", "2"));
+    // Each Compose file has 6 findings and each Dockerfile 1.
+    assert_eq!(findings.len(), 200 * 7);
+    let paths: Vec<String> = findings
         .iter()
         .map(|f| f["path"].as_str().unwrap().to_owned())
         .collect();
     let mut sorted = paths.clone();
     sorted.sort();
     assert_eq!(paths, sorted);
+    let sarif: Value = serde_json::from_slice(&run("sarif", "2")).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        200 * 7
+    );
 }
 
 #[test]

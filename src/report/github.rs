@@ -22,12 +22,17 @@ pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Writes one workflow command per finding, and one for each error outside the findings.
-pub fn write(out: &mut dyn Write, reports: &[FileReport], errors: &[String]) -> io::Result<()> {
+/// Writes one workflow command for each error outside any file's findings.
+pub fn write_errors(out: &mut dyn Write, errors: &[String]) -> io::Result<()> {
     for error in errors {
         writeln!(out, "::error title=dhlint::{}", escape_data(error))?;
     }
-    for report in reports {
+    Ok(())
+}
+
+/// Writes one workflow command per finding of `report`, and one if its fixes failed.
+pub fn write_file(out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+    {
         let text = report.source.as_deref().unwrap_or("");
         let index = LineIndex::new(text);
         let file = escape_property(&report.path.to_string_lossy());

@@ -5,7 +5,7 @@
 //! `fixable`, and `fix`: `null`, or the fix's `applicability` (`safe` or `unsafe`), `title` and
 //! `edits`, each with the same position fields and the new `content`.
 
-use std::io::{self, Write};
+use std::io;
 
 use serde::Serialize;
 
@@ -46,51 +46,52 @@ struct EditOut<'a> {
     content: &'a str,
 }
 
-/// Writes all findings of `reports` as one JSON array.
-pub fn write(out: &mut dyn Write, reports: &[FileReport]) -> io::Result<()> {
-    let mut findings = Vec::new();
-    for report in reports {
-        let text = report.source.as_deref().unwrap_or("");
-        let index = LineIndex::new(text);
-        let path = report.path.display().to_string();
-        for diagnostic in &report.diagnostics {
-            let start = index.position(text, diagnostic.span.start);
-            let end = index.position(text, diagnostic.span.end);
-            let fix = diagnostic.fix.as_ref().map(|fix| FixOut {
-                applicability: fix.applicability,
-                title: &fix.title,
-                edits: fix
-                    .edits
-                    .iter()
-                    .map(|edit| {
-                        let start = index.position(text, edit.span.start);
-                        let end = index.position(text, edit.span.end);
-                        EditOut {
-                            line: start.line,
-                            column: start.column,
-                            end_line: end.line,
-                            end_column: end.column,
-                            content: &edit.content,
-                        }
-                    })
-                    .collect(),
-            });
-            findings.push(Finding {
-                path: path.clone(),
-                line: start.line,
-                column: start.column,
-                end_line: end.line,
-                end_column: end.column,
-                code: diagnostic.rule.code,
-                name: diagnostic.rule.name,
-                severity: diagnostic.severity,
-                message: &diagnostic.message,
-                help: diagnostic.help.as_deref(),
-                fixable: fix.is_some(),
-                fix,
-            });
+/// Renders the findings of one report as JSON array elements, each indented for a
+/// position inside the top-level array and separated by `,` and a line break.
+pub fn render_file(out: &mut Vec<u8>, report: &FileReport) -> io::Result<usize> {
+    let text = report.source.as_deref().unwrap_or("");
+    let index = LineIndex::new(text);
+    let path = report.path.display().to_string();
+    for (i, diagnostic) in report.diagnostics.iter().enumerate() {
+        let start = index.position(text, diagnostic.span.start);
+        let end = index.position(text, diagnostic.span.end);
+        let fix = diagnostic.fix.as_ref().map(|fix| FixOut {
+            applicability: fix.applicability,
+            title: &fix.title,
+            edits: fix
+                .edits
+                .iter()
+                .map(|edit| {
+                    let start = index.position(text, edit.span.start);
+                    let end = index.position(text, edit.span.end);
+                    EditOut {
+                        line: start.line,
+                        column: start.column,
+                        end_line: end.line,
+                        end_column: end.column,
+                        content: &edit.content,
+                    }
+                })
+                .collect(),
+        });
+        let finding = Finding {
+            path: path.clone(),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            code: diagnostic.rule.code,
+            name: diagnostic.rule.name,
+            severity: diagnostic.severity,
+            message: &diagnostic.message,
+            help: diagnostic.help.as_deref(),
+            fixable: fix.is_some(),
+            fix,
+        };
+        if i > 0 {
+            out.extend_from_slice(b",\n");
         }
+        super::write_indented(out, &finding, "  ")?;
     }
-    serde_json::to_writer_pretty(&mut *out, &findings)?;
-    writeln!(out)
+    Ok(report.diagnostics.len())
 }

@@ -8,6 +8,9 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 pub mod statistics;
+pub mod stream;
+
+use std::io;
 
 use crate::diagnostic::Severity;
 use crate::lint::FileReport;
@@ -57,6 +60,18 @@ impl Totals {
         }
     }
 
+    /// Adds the counts of `other`.
+    pub fn merge(&mut self, other: &Totals) {
+        self.files += other.files;
+        self.files_with_findings += other.files_with_findings;
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.infos += other.infos;
+        self.parse_errors += other.parse_errors;
+        self.fixed += other.fixed;
+        self.fix_errors += other.fix_errors;
+    }
+
     /// All findings.
     pub fn findings(&self) -> usize {
         self.errors + self.warnings + self.infos
@@ -83,9 +98,43 @@ pub fn redact(text: &str, spans: &[Span]) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// Writes `value` as pretty-printed JSON with every line after the first `indent` deeper, and
+/// `indent` before the first, as an element nested inside a pretty-printed document.
+fn write_indented(
+    out: &mut Vec<u8>,
+    value: &impl serde::Serialize,
+    indent: &str,
+) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    out.extend_from_slice(indent.as_bytes());
+    // Line breaks inside JSON strings are escaped, so every raw one is between tokens.
+    let mut lines = text.split('\n');
+    if let Some(first) = lines.next() {
+        out.extend_from_slice(first.as_bytes());
+    }
+    for line in lines {
+        out.push(b'\n');
+        out.extend_from_slice(indent.as_bytes());
+        out.extend_from_slice(line.as_bytes());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn indented_elements_match_a_pretty_printed_array() {
+        let element = serde_json::json!({ "a": [1, { "b": "x\ny" }], "c": {} });
+        let mut out = b"[\n".to_vec();
+        write_indented(&mut out, &element, "  ").unwrap();
+        out.extend_from_slice(b",\n");
+        write_indented(&mut out, &element, "  ").unwrap();
+        out.extend_from_slice(b"\n]");
+        let expected = serde_json::to_string_pretty(&[&element, &element]).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+    }
 
     #[test]
     fn redact_keeps_length_and_line_breaks() {

@@ -39,10 +39,11 @@ struct Log {
 #[serde(rename_all = "camelCase")]
 struct Run {
     tool: Tool,
-    invocations: Vec<Invocation>,
     original_uri_base_ids: serde_json::Value,
     column_kind: &'static str,
-    results: Vec<SarifResult>,
+    // Results come before the invocation, whose notifications are known only at the end.
+    results: Vec<&'static str>,
+    invocations: Vec<Invocation>,
 }
 
 #[derive(Serialize)]
@@ -274,49 +275,142 @@ fn result(
     }
 }
 
-/// Writes one SARIF log for `reports`; `errors` are problems outside any file's findings
-/// (paths that could not be walked, fixes that could not be written).
-pub fn write(out: &mut dyn Write, reports: &[FileReport], errors: &[String]) -> io::Result<()> {
-    let mut results = Vec::new();
-    let mut notifications: Vec<serde_json::Value> = errors
-        .iter()
-        .map(|message| json!({ "level": "error", "message": { "text": message } }))
-        .collect();
-    for report in reports {
-        let text = report.source.as_deref().unwrap_or("");
-        let index = LineIndex::new(text);
-        let uri = relative_uri(&report.path).unwrap_or_else(|| {
-            let absolute =
-                std::path::absolute(&report.path).unwrap_or_else(|_| report.path.clone());
-            format!("file://{}", path_to_uri(&absolute))
-        });
-        let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
-        for diagnostic in &report.diagnostics {
-            if std::ptr::eq(diagnostic.rule, &tool::PARSE_ERROR) {
-                // Reported both ways: as a notification, because the run could not check the
-                // file, and as a result, so code scanning keeps an open alert on it.
-                let region = region(&index, text, diagnostic.span.start, diagnostic.span.end);
-                notifications.push(json!({
-                    "level": "error",
-                    "message": { "text": diagnostic.message },
-                    "locations": [location(&uri, region)],
-                    "associatedRule": { "id": tool::PARSE_ERROR.code },
-                }));
-            }
-            let occurrence = seen
-                .entry((diagnostic.rule.code, &diagnostic.message))
-                .or_default();
-            results.push(result(diagnostic, &uri, &index, text, *occurrence));
-            *occurrence += 1;
-        }
-        if let Some(error) = &report.fix_error {
-            notifications.push(json!({
+/// One file's part of a SARIF log: its results, rendered as array elements, and the
+/// notifications for files that could not be parsed or fixed.
+#[derive(Debug, Default)]
+pub struct FileResults {
+    /// The results, indented for their place in the log and separated by `,` and a line break.
+    pub results: Vec<u8>,
+    /// The number of results in `results`.
+    pub count: usize,
+    /// Tool execution notifications about the file.
+    pub notifications: Vec<serde_json::Value>,
+}
+
+/// Renders the results of one report; `indent` is the indentation of an element of the
+/// `results` array (see [`Skeleton`]).
+pub fn render_file(report: &FileReport, indent: &str) -> io::Result<FileResults> {
+    let mut out = FileResults::default();
+    let text = report.source.as_deref().unwrap_or("");
+    let index = LineIndex::new(text);
+    let uri = relative_uri(&report.path).unwrap_or_else(|| {
+        let absolute = std::path::absolute(&report.path).unwrap_or_else(|_| report.path.clone());
+        format!("file://{}", path_to_uri(&absolute))
+    });
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    for diagnostic in &report.diagnostics {
+        if std::ptr::eq(diagnostic.rule, &tool::PARSE_ERROR) {
+            // Reported both ways: as a notification, because the run could not check the
+            // file, and as a result, so code scanning keeps an open alert on it.
+            let region = region(&index, text, diagnostic.span.start, diagnostic.span.end);
+            out.notifications.push(json!({
                 "level": "error",
-                "message": { "text": format!("{}: fixes not applied: {error}", report.path.display()) },
-                "locations": [location(&uri, json!({ "startLine": 1 }))],
+                "message": { "text": diagnostic.message },
+                "locations": [location(&uri, region)],
+                "associatedRule": { "id": tool::PARSE_ERROR.code },
             }));
         }
+        let occurrence = seen
+            .entry((diagnostic.rule.code, &diagnostic.message))
+            .or_default();
+        if out.count > 0 {
+            out.results.extend_from_slice(b",\n");
+        }
+        let result = result(diagnostic, &uri, &index, text, *occurrence);
+        super::write_indented(&mut out.results, &result, indent)?;
+        out.count += 1;
+        *occurrence += 1;
     }
+    if let Some(error) = &report.fix_error {
+        out.notifications.push(json!({
+            "level": "error",
+            "message": { "text": format!("{}: fixes not applied: {error}", report.path.display()) },
+            "locations": [location(&uri, json!({ "startLine": 1 }))],
+        }));
+    }
+    Ok(out)
+}
+
+/// Marks where the results go when the log is printed around them.
+const RESULTS_MARK: &str = "\u{0}results\u{0}";
+
+/// The text of a SARIF log before and after its results, so the results can be written one
+/// file at a time between them.
+pub struct Skeleton {
+    /// The indentation of an element of the `results` array.
+    pub indent: String,
+    head: String,
+}
+
+impl Skeleton {
+    /// Prepares the log's text; the run's notifications are added by [`Skeleton::finish`].
+    pub fn new() -> Skeleton {
+        let text = log_text(Vec::new());
+        let (head, indent, _) = split(&text);
+        Skeleton {
+            indent: indent.to_owned(),
+            head: head.to_owned(),
+        }
+    }
+
+    /// Writes the text that goes before the first result.
+    pub fn start(&self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(self.head.as_bytes())
+    }
+
+    /// Writes the text after the last result; `any_results` is true when results were written.
+    /// `errors` are problems outside any file's findings (paths that could not be walked), and
+    /// `notifications` those collected from the files.
+    pub fn finish(
+        &self,
+        out: &mut dyn Write,
+        any_results: bool,
+        errors: &[String],
+        mut notifications: Vec<serde_json::Value>,
+    ) -> io::Result<()> {
+        let mut all: Vec<serde_json::Value> = errors
+            .iter()
+            .map(|message| json!({ "level": "error", "message": { "text": message } }))
+            .collect();
+        all.append(&mut notifications);
+        let text = log_text(all);
+        let (_, _, tail) = split(&text);
+        if any_results {
+            out.write_all(b"\n")?;
+            // The closing bracket of the results array sits one level out from its elements.
+            out.write_all(&self.indent.as_bytes()[2..])?;
+        }
+        out.write_all(tail.as_bytes())?;
+        writeln!(out)
+    }
+}
+
+impl Default for Skeleton {
+    fn default() -> Self {
+        Skeleton::new()
+    }
+}
+
+/// Splits a log printed with [`RESULTS_MARK`] as its only result into the text before the
+/// results, the indentation of a result, and the text after the results.
+fn split(text: &str) -> (&str, &str, &str) {
+    let quoted = format!("\"{}\"", RESULTS_MARK.replace('\u{0}', "\\u0000"));
+    let mark = text
+        .find(&quoted)
+        .expect("the log contains the results mark");
+    let line_start = text[..mark].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[line_start..mark];
+    // The head ends just after the opening bracket of the results array.
+    let head_end = text[..line_start].trim_end_matches('\n').len();
+    let tail_start = mark + quoted.len();
+    // Drop the line break and indentation before the closing bracket; `finish` writes them
+    // only when there are results, so an empty array prints as `[]`.
+    let after = text[tail_start..].trim_start_matches(['\n', ' ']);
+    (&text[..head_end], indent, after)
+}
+
+/// Prints a whole log with [`RESULTS_MARK`] in place of the results.
+fn log_text(notifications: Vec<serde_json::Value>) -> String {
     let root = std::env::current_dir()
         .map(|dir| format!("file://{}/", path_to_uri(&dir).trim_end_matches('/')))
         .unwrap_or_else(|_| "file:///".to_owned());
@@ -333,17 +427,16 @@ pub fn write(out: &mut dyn Write, reports: &[FileReport], errors: &[String]) -> 
                     rules: RULES.iter().map(|r| rule_descriptor(r)).collect(),
                 },
             },
+            original_uri_base_ids: json!({ "%SRCROOT%": { "uri": root } }),
+            column_kind: "unicodeCodePoints",
+            results: vec![RESULTS_MARK],
             invocations: vec![Invocation {
                 execution_successful: notifications.is_empty(),
                 tool_execution_notifications: notifications,
             }],
-            original_uri_base_ids: json!({ "%SRCROOT%": { "uri": root } }),
-            column_kind: "unicodeCodePoints",
-            results,
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+    serde_json::to_string_pretty(&log).expect("a SARIF log serializes")
 }
 
 #[cfg(test)]

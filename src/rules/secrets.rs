@@ -9,6 +9,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use crate::compose::interpolate::references;
@@ -45,53 +46,87 @@ const NON_SECRET_KEY_QUALIFIERS: &[&str] = &[
     "pgp",
 ];
 
-/// Secret names whose last word is not a secret word.
-const KNOWN_SECRET_NAMES: &[&str] = &[
-    "secret_key_base",
-    "aws_secret_access_key",
-    "aws_session_token",
-    "github_token",
-    "npm_token",
-    "pypi_token",
-    "docker_password",
-    "registry_password",
-    "database_password",
-    "db_pass",
-    "mysql_root_password",
-    "azure_client_secret",
-    "google_application_credentials_json",
-    "slack_webhook_url",
-    "basic_auth",
-    "http_auth",
+/// Secret names whose last word is not a secret word, split into words.
+const KNOWN_SECRET_NAMES: &[&[&str]] = &[
+    &["secret", "key", "base"],
+    &["aws", "secret", "access", "key"],
+    &["aws", "session", "token"],
+    &["github", "token"],
+    &["npm", "token"],
+    &["pypi", "token"],
+    &["docker", "password"],
+    &["registry", "password"],
+    &["database", "password"],
+    &["db", "pass"],
+    &["mysql", "root", "password"],
+    &["azure", "client", "secret"],
+    &["google", "application", "credentials", "json"],
+    &["slack", "webhook", "url"],
+    &["basic", "auth"],
+    &["http", "auth"],
 ];
 
-/// Splits a variable name into lowercase words on `_`, `-`, `.` and camelCase boundaries.
-pub fn name_words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let chars: Vec<char> = name.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
+/// Parts that every secret name contains, ignoring case: each word of [`SECRET_WORDS`] and a
+/// word of each name in [`KNOWN_SECRET_NAMES`]. A name without any of them is not looked at
+/// further, which makes the common case fast.
+static SECRET_HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "pass",
+            "pwd",
+            "secret",
+            "token",
+            "key",
+            "credential",
+            "webhook",
+            "auth",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+/// Splits a variable name into words on `_`, `-`, `.` and camelCase boundaries, keeping each
+/// word's case.
+fn name_words(name: &str) -> Vec<&str> {
+    let mut words = Vec::with_capacity(8);
+    let mut start = 0;
+    let mut previous: Option<char> = None;
+    let mut chars = name.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         if matches!(c, '_' | '-' | '.') {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
+            if start < i {
+                words.push(&name[start..i]);
             }
+            start = i + c.len_utf8();
+            previous = None;
             continue;
         }
+        let next = chars.peek().map(|&(_, n)| n);
         let starts_word = c.is_uppercase()
-            && i > 0
-            && (chars[i - 1].is_lowercase()
-                || chars[i - 1].is_ascii_digit()
-                || chars.get(i + 1).is_some_and(|n| n.is_lowercase())
-                    && chars[i - 1].is_uppercase());
-        if starts_word && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
+            && previous.is_some_and(|p| {
+                p.is_lowercase()
+                    || p.is_ascii_digit()
+                    || p.is_uppercase() && next.is_some_and(char::is_lowercase)
+            });
+        if starts_word && start < i {
+            words.push(&name[start..i]);
+            start = i;
         }
-        current.extend(c.to_lowercase());
+        previous = Some(c);
     }
-    if !current.is_empty() {
-        words.push(current);
+    if start < name.len() {
+        words.push(&name[start..]);
     }
     words
+}
+
+/// Returns whether a word of a name is `lower` (an ASCII lowercase word), ignoring case.
+fn word_is(word: &str, lower: &str) -> bool {
+    word.eq_ignore_ascii_case(lower) || !word.is_ascii() && word.to_lowercase() == lower
+}
+
+/// Returns whether a word of a name is one of `list`, ignoring case.
+fn word_in(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|item| word_is(word, item))
 }
 
 /// Returns whether `name` looks like a secret's name under `policy`: an allowed name never
@@ -105,29 +140,36 @@ pub fn is_secret_name_in(name: &str, policy: &SecretPolicy) -> bool {
 
 /// Returns whether `name` looks like the name of a variable that contains a secret.
 pub fn is_secret_name(name: &str) -> bool {
+    if name.is_ascii() && !SECRET_HINTS.is_match(name) {
+        return false;
+    }
     let words = name_words(name);
-    let Some(last) = words.last() else {
+    let Some(&last) = words.last() else {
         return false;
     };
-    if words.iter().any(|w| w == "public") {
+    if words.iter().any(|w| word_is(w, "public")) {
         return false;
     }
-    if KNOWN_SECRET_NAMES.contains(&words.join("_").as_str()) {
+    let known = KNOWN_SECRET_NAMES.iter().any(|known| {
+        known.len() == words.len() && known.iter().zip(&words).all(|(k, w)| word_is(w, k))
+    });
+    if known {
         return true;
     }
-    if !SECRET_WORDS.contains(&last.as_str()) {
+    if !word_in(last, SECRET_WORDS) {
         return false;
     }
-    if last == "key" && words.len() >= 2 {
-        let before = words[words.len() - 2].as_str();
-        return !NON_SECRET_KEY_QUALIFIERS.contains(&before);
+    if word_is(last, "key") && words.len() >= 2 {
+        return !word_in(words[words.len() - 2], NON_SECRET_KEY_QUALIFIERS);
     }
     // `PASS` alone is too ambiguous (`BYPASS`, `SKIP_PASS`) unless it follows a user or db word.
-    if last == "pass" {
+    if word_is(last, "pass") {
         return words.len() >= 2
-            && matches!(
-                words[words.len() - 2].as_str(),
-                "db" | "user" | "admin" | "root" | "smtp" | "mail" | "redis" | "mysql" | "postgres"
+            && word_in(
+                words[words.len() - 2],
+                &[
+                    "db", "user", "admin", "root", "smtp", "mail", "redis", "mysql", "postgres",
+                ],
             );
     }
     true
@@ -266,11 +308,16 @@ pub fn known_credential(value: &str) -> Option<KnownCredential> {
 }
 
 /// `KEY: value`, `KEY=value` and `"KEY": value` pairs anywhere in a line, for redaction.
-static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*(?::[ \t]+|=)(?P<value>"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s,{}\[\]#]+(?:[ \t]+[^\s,{}\[\]#]+)*)"#,
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
+static ASSIGNMENT_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"[A-Za-z_][A-Za-z0-9_.\-]*["']?[ \t]*(?::[ \t]+|=)"#)
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+
+/// The value of an assignment, right after [`ASSIGNMENT_KEY`]: a quoted string, or words
+/// separated by blanks up to the end of the line, a comment or a flow bracket.
+static ASSIGNMENT_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s,{}\[\]#]+(?:[ \t]+[^\s,{}\[\]#]+)*)"#)
+        .unwrap_or_else(|e| panic!("{e}"))
 });
 
 /// The legacy `ENV KEY value` form of a Dockerfile.
@@ -294,22 +341,33 @@ static USER_OPTION: LazyLock<Regex> = LazyLock::new(|| {
 /// to parse. The scan is textual and errs towards hiding too much.
 pub fn secret_value_spans(text: &str) -> Vec<Span> {
     let mut spans = Vec::new();
-    let mut add = |key: &str, value: regex::Match| {
-        let raw = value.as_str();
+    let mut add = |key: &str, start: usize, raw: &str| {
         let unquoted = raw.trim_matches(|c| c == '"' || c == '\'');
         if is_secret_name(key) && (is_literal_secret_value(unquoted) || is_block_indicator(raw)) {
-            spans.push(Span::new(value.start(), value.end()));
+            let end = start + raw.len();
+            spans.push(Span::new(start, end));
             if is_block_indicator(raw) {
-                spans.extend(block_body(text, value.end()));
+                spans.extend(block_body(text, end));
             }
         }
     };
-    for captures in ASSIGNMENT
-        .captures_iter(text)
-        .chain(LEGACY_ENV.captures_iter(text))
-    {
+    // Finding keys first and reading a value only after a secret name keeps this fast: most
+    // keys are not secret.
+    for key in ASSIGNMENT_KEY.find_iter(text) {
+        let name = key
+            .as_str()
+            .trim_end_matches([':', '=', ' ', '\t'])
+            .trim_end_matches(['"', '\'']);
+        if !is_secret_name(name) {
+            continue;
+        }
+        if let Some(value) = ASSIGNMENT_VALUE.find(&text[key.end()..]) {
+            add(name, key.end(), value.as_str());
+        }
+    }
+    for captures in LEGACY_ENV.captures_iter(text) {
         if let (Some(key), Some(value)) = (captures.name("key"), captures.name("value")) {
-            add(key.as_str(), value);
+            add(key.as_str(), value.start(), value.as_str());
         }
     }
     for (_, pattern) in TOKEN_FORMATS.iter() {
@@ -365,6 +423,17 @@ fn block_body(text: &str, header_end: usize) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_hints_cover_secret_words_and_known_names() {
+        for word in SECRET_WORDS {
+            assert!(SECRET_HINTS.is_match(word), "{word}");
+        }
+        for name in KNOWN_SECRET_NAMES {
+            assert!(SECRET_HINTS.is_match(&name.join("_")), "{name:?}");
+            assert!(is_secret_name(&name.join("_").to_uppercase()), "{name:?}");
+        }
+    }
 
     #[test]
     fn secret_names() {
