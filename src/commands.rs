@@ -75,6 +75,15 @@ fn target_name(target: Target) -> &'static str {
     }
 }
 
+/// The default severity, or `off` with the severity the rule reports at when selected.
+fn default_severity(rule: &RuleMeta) -> String {
+    if rule.enabled {
+        rule.severity.as_str().to_owned()
+    } else {
+        format!("off ({})", rule.severity.as_str())
+    }
+}
+
 /// The Markdown table of rules in the README, generated from the rule pages.
 pub fn rules_table() -> String {
     let mut table = String::from(
@@ -86,7 +95,7 @@ pub fn rules_table() -> String {
             code = rule.code,
             name = rule.name,
             file = target_name(rule.target),
-            severity = rule.severity,
+            severity = default_severity(rule),
             fix = fix_kind(rule),
             summary = rule.summary(),
         ));
@@ -99,17 +108,17 @@ fn rules(out: &mut dyn Write, format: ListFormat) -> io::Result<()> {
         ListFormat::Text => {
             writeln!(
                 out,
-                "{:<7} {:<26} {:<11} {:<8} {:<12} summary",
+                "{:<7} {:<26} {:<11} {:<15} {:<12} summary",
                 "code", "name", "file", "severity", "fix"
             )?;
             for rule in RULES {
                 writeln!(
                     out,
-                    "{:<7} {:<26} {:<11} {:<8} {:<12} {}",
+                    "{:<7} {:<26} {:<11} {:<15} {:<12} {}",
                     rule.code,
                     rule.name,
                     target_name(rule.target),
-                    rule.severity.as_str(),
+                    default_severity(rule),
                     fix_kind(rule),
                     rule.summary()
                 )?;
@@ -125,6 +134,7 @@ fn rules(out: &mut dyn Write, format: ListFormat) -> io::Result<()> {
                         "name": rule.name,
                         "target": target_name(rule.target),
                         "severity": rule.severity,
+                        "enabled": rule.enabled,
                         "fix": fix_kind(rule),
                         "cis": rule.cis,
                         "summary": rule.summary(),
@@ -150,7 +160,7 @@ fn explain(out: &mut dyn Write, query: &str) -> io::Result<ExitStatus> {
         out,
         "file: {}   severity: {}   fix: {}",
         target_name(rule.target),
-        rule.severity,
+        default_severity(rule),
         fix_kind(rule)
     )?;
     writeln!(out)?;

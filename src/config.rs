@@ -196,7 +196,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             source: None,
-            selected: RULES.iter().map(|r| r.code).collect(),
+            selected: RULES.iter().filter(|r| r.enabled).map(|r| r.code).collect(),
             severity: HashMap::new(),
             exclude: GlobSet::empty(),
             per_file_ignores: Vec::new(),
@@ -301,12 +301,17 @@ fn resolve_selectors(
             .iter()
             .copied()
             .filter(|rule| {
-                selector.eq_ignore_ascii_case("ALL")
+                let exact = selector.eq_ignore_ascii_case("ALL")
                     || rule.name.eq_ignore_ascii_case(selector)
-                    || rule
-                        .code
-                        .to_ascii_uppercase()
-                        .starts_with(&selector.to_ascii_uppercase())
+                    || rule.code.eq_ignore_ascii_case(selector);
+                // A prefix such as `DH1` selects the rules that are on by default; a rule that
+                // is off by default must be named.
+                exact
+                    || rule.enabled
+                        && rule
+                            .code
+                            .to_ascii_uppercase()
+                            .starts_with(&selector.to_ascii_uppercase())
             })
             .collect();
         if matching.is_empty() {

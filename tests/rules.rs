@@ -10,9 +10,11 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use dhlint::config::{Overrides, load};
 use dhlint::discovery::{WalkOptions, discover};
-use dhlint::lint::lint_path;
+use dhlint::lint::lint_path_with;
 use dhlint::source::LineIndex;
 
 /// Lints every file under `dir` and renders one line per finding.
@@ -23,10 +25,18 @@ fn render_case(dir: &Path) -> (String, Vec<String>) {
         "walk errors in {}: {errors:?}",
         dir.display()
     );
+    // A case may have its own `dhlint.toml`, for example to turn on a rule that is off by
+    // default; configuration outside the case never applies.
+    let config = dir.join("dhlint.toml");
+    let settings = if config.is_file() {
+        Arc::new(load(&config, &Overrides::default()).expect("a valid case configuration"))
+    } else {
+        Arc::default()
+    };
     let mut lines = Vec::new();
     let mut codes = Vec::new();
     for candidate in candidates {
-        let report = lint_path(&candidate.path, candidate.kind);
+        let report = lint_path_with(&candidate.path, candidate.kind, settings.clone());
         let text = report.source.as_deref().unwrap_or("");
         let index = LineIndex::new(text);
         let relative = candidate.path.strip_prefix(dir).unwrap_or(&candidate.path);

@@ -44,6 +44,9 @@ pub struct RuleMeta {
     pub target: Target,
     /// Default severity of its findings.
     pub severity: Severity,
+    /// Whether the rule runs without configuration. A rule that is off by default runs only
+    /// when its code or name, or `ALL`, is selected.
+    pub enabled: bool,
     /// The CIS Docker Benchmark v1.6.0 recommendation it checks, such as `5.13`.
     pub cis: Option<&'static str>,
     /// The rule's page from `lints/`, in Markdown.

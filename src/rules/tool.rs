@@ -10,6 +10,7 @@ pub static PARSE_ERROR: RuleMeta = RuleMeta {
     name: "parse-error",
     target: Target::Any,
     severity: Severity::Error,
+    enabled: true,
     cis: None,
     doc: rule_doc!("DH001"),
 };
@@ -20,6 +21,7 @@ pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
     name: "unused-suppression",
     target: Target::Any,
     severity: Severity::Warning,
+    enabled: true,
     cis: None,
     doc: rule_doc!("DH002"),
 };
@@ -30,6 +32,7 @@ pub static DUPLICATE_KEY: RuleMeta = RuleMeta {
     name: "duplicate-key",
     target: Target::Any,
     severity: Severity::Error,
+    enabled: true,
     cis: None,
     doc: rule_doc!("DH003"),
 };
@@ -40,6 +43,7 @@ pub static INVALID_COMPOSE: RuleMeta = RuleMeta {
     name: "invalid-compose",
     target: Target::Any,
     severity: Severity::Error,
+    enabled: true,
     cis: None,
     doc: rule_doc!("DH004"),
 };

@@ -14,6 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "cap-drop-all",
     target: Target::Compose,
     severity: Severity::Warning,
+    enabled: true,
     cis: Some("5.4"),
     doc: rule_doc!("DH102"),
 };

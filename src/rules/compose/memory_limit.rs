@@ -11,6 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "memory-limit",
     target: Target::Compose,
     severity: Severity::Warning,
+    enabled: true,
     cis: Some("5.11"),
     doc: rule_doc!("DH103"),
 };

@@ -15,6 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "no-new-privileges",
     target: Target::Compose,
     severity: Severity::Warning,
+    enabled: true,
     cis: Some("5.26"),
     doc: rule_doc!("DH107"),
 };

@@ -10,6 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "non-root-user",
     target: Target::Compose,
     severity: Severity::Warning,
+    enabled: true,
     cis: Some("4.1"),
     doc: rule_doc!("DH106"),
 };

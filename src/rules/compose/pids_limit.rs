@@ -11,6 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "pids-limit",
     target: Target::Compose,
     severity: Severity::Warning,
+    enabled: true,
     cis: Some("5.29"),
     doc: rule_doc!("DH104"),
 };

@@ -11,6 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "read-only-rootfs",
     target: Target::Compose,
     severity: Severity::Warning,
+    enabled: true,
     cis: Some("5.13"),
     doc: rule_doc!("DH101"),
 };

@@ -14,6 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "secret-in-environment",
     target: Target::Compose,
     severity: Severity::Error,
+    enabled: true,
     cis: Some("4.10"),
     doc: rule_doc!("DH105"),
 };

@@ -11,6 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "empty-continuation-line",
     target: Target::Any,
     severity: Severity::Warning,
+    enabled: true,
     cis: None,
     doc: rule_doc!("DH005"),
 };

@@ -12,6 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "final-user-missing",
     target: Target::Dockerfile,
     severity: Severity::Warning,
+    enabled: true,
     cis: Some("4.1"),
     doc: rule_doc!("DH202"),
 };

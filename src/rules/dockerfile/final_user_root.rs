@@ -12,6 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "final-user-root",
     target: Target::Dockerfile,
     severity: Severity::Error,
+    enabled: true,
     cis: Some("4.1"),
     doc: rule_doc!("DH201"),
 };

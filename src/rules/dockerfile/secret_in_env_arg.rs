@@ -13,6 +13,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "secret-in-env-arg",
     target: Target::Dockerfile,
     severity: Severity::Error,
+    enabled: true,
     cis: Some("4.10"),
     doc: rule_doc!("DH203"),
 };
