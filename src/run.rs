@@ -109,6 +109,9 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
         log::error!("--statistics prints a table and cannot be combined with --format");
         return Ok(ExitStatus::Error);
     }
+    if let Action::Fix(_) = action {
+        fix::write::remove_temporary_files_on_interrupt()?;
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads)
         .build()

@@ -20,14 +20,39 @@ use proptest::prelude::*;
 const COMPOSE: &str =
     "# service {i}\nservices:\n  web{i}:\n    image: nginx:1.27\n    user: \"101\"\n";
 
-#[test]
-fn killed_fix_leaves_whole_files() {
-    let dir = tempfile::tempdir().unwrap();
-    let files = 300;
+/// Writes `texts` as `s000/compose.yaml`, `s001/compose.yaml`, ... under `dir`.
+fn write_tree(dir: &Path, texts: &[String]) {
+    for (i, text) in texts.iter().enumerate() {
+        let folder = dir.join(format!("s{i:03}"));
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(folder.join("compose.yaml"), text).unwrap();
+    }
+}
+
+/// Lists the temporary files left in the folders of [`write_tree`].
+fn leftovers(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for folder in fs::read_dir(dir).unwrap() {
+        for entry in fs::read_dir(folder.unwrap().path()).unwrap() {
+            let path = entry.unwrap().path();
+            if path
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".dhlint-")
+            {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    found
+}
+
+fn originals_and_fixed(files: usize) -> (Vec<String>, Vec<String>) {
     let originals: Vec<String> = (0..files)
         .map(|i| COMPOSE.replace("{i}", &i.to_string()))
         .collect();
-    let fixed: Vec<String> = originals
+    let fixed = originals
         .iter()
         .map(|text| {
             fix_text(
@@ -40,42 +65,96 @@ fn killed_fix_leaves_whole_files() {
             .text
         })
         .collect();
+    (originals, fixed)
+}
+
+fn spawn_fix(dir: &Path) -> std::process::Child {
+    Command::cargo_bin("dhlint")
+        .unwrap()
+        .args(["--fix", "-j", "2"])
+        .arg(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn killed_fix_leaves_whole_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = 300;
+    let (originals, fixed) = originals_and_fixed(files);
     let started = Instant::now();
+    let mut partly_fixed_runs = 0;
     for round in 0..30u64 {
-        for (i, text) in originals.iter().enumerate() {
-            fs::write(dir.path().join(format!("s{i:03}.compose.yaml")), text).unwrap();
-        }
-        let mut child = Command::cargo_bin("dhlint")
-            .unwrap()
-            .args(["--fix", "-j", "2"])
-            .arg(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        write_tree(dir.path(), &originals);
+        let mut child = spawn_fix(dir.path());
         // Spread the kills over the run: early, in the middle of writing, near the end.
         std::thread::sleep(Duration::from_millis(5 + (round * 7) % 60));
         let _ = child.kill();
         let _ = child.wait();
+        let mut fixed_files = 0;
         for (i, (original, fixed)) in originals.iter().zip(&fixed).enumerate() {
-            let now = fs::read_to_string(dir.path().join(format!("s{i:03}.compose.yaml"))).unwrap();
+            let now = fs::read_to_string(dir.path().join(format!("s{i:03}/compose.yaml"))).unwrap();
             assert!(
                 now == *original || now == *fixed,
                 "round {round}: file {i} is partial:\n{now}"
             );
+            fixed_files += usize::from(now == *fixed);
         }
-        // A killed run can leave a temporary file; it never replaces a file partially.
-        for entry in fs::read_dir(dir.path()).unwrap() {
-            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-            if name.starts_with(".dhlint-") {
-                fs::remove_file(dir.path().join(name)).unwrap();
-            }
+        partly_fixed_runs += usize::from(fixed_files > 0 && fixed_files < files);
+        // SIGKILL can leave a temporary file, never a partial file; clear them for the next
+        // round.
+        for path in leftovers(dir.path()) {
+            fs::remove_file(path).unwrap();
         }
     }
+    assert!(
+        partly_fixed_runs > 0,
+        "no run was killed while writing; the test proves nothing"
+    );
     eprintln!(
-        "30 killed runs over {files} files in {:.1?}",
+        "30 killed runs over {files} files in {:.1?}, {partly_fixed_runs} stopped while writing",
         started.elapsed()
     );
+}
+
+#[test]
+fn interrupted_fix_removes_its_temporary_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = 300;
+    let (originals, fixed) = originals_and_fixed(files);
+    let mut interrupted = 0;
+    for round in 0..20u64 {
+        write_tree(dir.path(), &originals);
+        let mut child = spawn_fix(dir.path());
+        std::thread::sleep(Duration::from_millis(5 + (round * 7) % 60));
+        let signal = ["-TERM", "-INT", "-HUP"][round as usize % 3];
+        Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        let status = child.wait().unwrap();
+        // A run that finished first exits 0 or 1, one stopped by the handler 128 + the signal.
+        interrupted += usize::from(status.code().is_some_and(|code| code > 128));
+        assert!(
+            leftovers(dir.path()).is_empty(),
+            "round {round} ({signal}): {:?}",
+            leftovers(dir.path())
+        );
+        for (i, (original, fixed)) in originals.iter().zip(&fixed).enumerate() {
+            let now = fs::read_to_string(dir.path().join(format!("s{i:03}/compose.yaml"))).unwrap();
+            assert!(
+                now == *original || now == *fixed,
+                "round {round}: file {i} is partial"
+            );
+        }
+    }
+    assert!(
+        interrupted > 0,
+        "no run was interrupted; the test proves nothing"
+    );
+    eprintln!("{interrupted} of 20 runs interrupted");
 }
 
 #[test]

@@ -2,14 +2,52 @@
 //! the original's permissions and owner, then renamed over the original. A reader sees the old
 //! file or the new one, never a partial write.
 //!
+//! When SIGINT, SIGTERM or SIGHUP interrupts a run that writes files, the temporary files
+//! being written are removed before the process exits, and the files being fixed keep their old
+//! text. SIGKILL cannot be caught. It can leave a `.dhlint-*.tmp` file, but never a partial file.
+//!
 //! NOTE: a change made to the file between the final comparison and the rename, a window of a
 //! few system calls, is lost; there is no portable way to lock a file against other editors.
-//! TODO: remove the temporary file when the run is interrupted by SIGINT or SIGTERM; today a
-//! signal between its creation and the rename leaves a `.dhlint-*.tmp` file behind.
 
 use std::fs;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// The temporary files that exist now. A file is added under the lock when it is created and
+/// removed under the lock when it is renamed. The interrupt handler holds the lock until the
+/// process exits, so it finds every one of them.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn pending() -> MutexGuard<'static, Vec<PathBuf>> {
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes the temporary files and exits when the process receives SIGINT, SIGTERM or SIGHUP,
+/// with the shell's status for the signal (128 + its number). Call it once before writing.
+#[cfg(unix)]
+pub fn remove_temporary_files_on_interrupt() -> std::io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+    std::thread::Builder::new()
+        .name("interrupt".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                let pending = pending();
+                for path in pending.iter() {
+                    let _ = fs::remove_file(path);
+                }
+                std::process::exit(128 + signal);
+            }
+        })?;
+    Ok(())
+}
+
+/// Does nothing: other systems end the process without a handler.
+#[cfg(not(unix))]
+pub fn remove_temporary_files_on_interrupt() -> std::io::Result<()> {
+    Ok(())
+}
 
 /// Replaces the contents of `path` with `new`, unless the file no longer contains `expected`
 /// (it changed on disk since it was read) or is a symlink.
@@ -26,24 +64,53 @@ pub fn write_atomically(path: &Path, expected: &str, new: &str) -> Result<(), St
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".dhlint-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| format!("cannot create a temporary file in {}: {e}", dir.display()))?;
+    let mut temp = {
+        let mut pending = pending();
+        let temp = tempfile::Builder::new()
+            .prefix(".dhlint-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| format!("cannot create a temporary file in {}: {e}", dir.display()))?;
+        pending.push(temp.path().to_path_buf());
+        temp
+    };
+    let prepared = prepare(path, expected, new, &metadata, &mut temp);
+    // Rename and update the list in one step, so the interrupt handler never removes a path
+    // that has just become the fixed file.
+    let temp_path = temp.path().to_path_buf();
+    let mut pending = pending();
+    let result = prepared.and_then(|()| {
+        fs::rename(&temp_path, path).map_err(|e| format!("cannot replace the file: {e}"))
+    });
+    pending.retain(|p| *p != temp_path);
+    match result {
+        // The temporary path is now the fixed file: keep `temp` from removing it.
+        Ok(()) => drop(temp.into_temp_path().keep()),
+        Err(_) => drop(temp),
+    }
+    result
+}
+
+/// Writes `new` to the temporary file with the original's permissions and owner, and checks
+/// that `path` still contains `expected`.
+fn prepare(
+    path: &Path,
+    expected: &str,
+    new: &str,
+    metadata: &fs::Metadata,
+    temp: &mut tempfile::NamedTempFile,
+) -> Result<(), String> {
     temp.write_all(new.as_bytes())
         .and_then(|()| temp.as_file().sync_all())
         .map_err(|e| format!("cannot write the temporary file: {e}"))?;
     fs::set_permissions(temp.path(), metadata.permissions())
         .map_err(|e| format!("cannot copy the file's permissions: {e}"))?;
-    copy_owner(&metadata, temp.as_file(), temp.path())?;
+    copy_owner(metadata, temp.as_file(), temp.path())?;
     // Compare as late as possible, so a change made while the fix was computed is not lost.
     let current = fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?;
     if current != expected.as_bytes() {
         return Err("the file changed on disk while dhlint was running; run it again".into());
     }
-    temp.persist(path)
-        .map_err(|e| format!("cannot replace the file: {}", e.error))?;
     Ok(())
 }
 
