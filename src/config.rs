@@ -29,6 +29,8 @@
 //!
 //! [dockerfile]
 //! nonroot-bases = ["gcr.io/distroless/*:nonroot"]
+//! require-digest = false           # DH207: also report a FROM without @sha256:
+//! trusted-registries = []          # DH208: registries FROM may use, such as "*.example.com"
 //!
 //! [compose]
 //! file-sets = [["compose.yaml", "compose.prod.yaml"]]
@@ -115,6 +117,10 @@ pub struct SecretsSection {
 pub struct DockerfileSection {
     /// Glob patterns of base images that run as a non-root user, which satisfy DH202.
     pub nonroot_bases: Vec<String>,
+    /// DH207 also reports a base image without a digest.
+    pub require_digest: bool,
+    /// Registries that base images may come from (DH208). An empty list turns DH208 off.
+    pub trusted_registries: Vec<String>,
 }
 
 /// Settings from the command line, which override the configuration file.
@@ -184,6 +190,10 @@ pub struct Settings {
     pub secrets: SecretPolicy,
     /// Base images that run as non-root.
     pub nonroot_bases: GlobSet,
+    /// DH207 also reports a base image without a digest.
+    pub require_digest: bool,
+    /// Registry patterns for DH208, each with `*` at most at its start and end.
+    pub trusted_registries: Vec<String>,
     /// Files that extend a base file (the later files of `[compose] file-sets`).
     pub compose_overrides: GlobSet,
     /// Size in bytes above which a file is reported instead of read.
@@ -204,6 +214,8 @@ impl Default for Settings {
             fix: FixDefaults::default(),
             secrets: SecretPolicy::default(),
             nonroot_bases: GlobSet::empty(),
+            require_digest: false,
+            trusted_registries: Vec::new(),
             compose_overrides: GlobSet::empty(),
             max_file_size: crate::lint::MAX_FILE_SIZE,
             origins: BTreeMap::new(),
@@ -233,6 +245,8 @@ const KEYS: &[&str] = &[
     "extra-names",
     "allowed-names",
     "nonroot-bases",
+    "require-digest",
+    "trusted-registries",
     "compose",
     "file-sets",
     "max-file-size",
@@ -443,6 +457,24 @@ impl Settings {
         if !file.dockerfile.nonroot_bases.is_empty() {
             origins.insert("dockerfile.nonroot-bases", origin.clone());
         }
+        settings.require_digest = file.dockerfile.require_digest;
+        if settings.require_digest {
+            origins.insert("dockerfile.require-digest", origin.clone());
+        }
+        for pattern in &file.dockerfile.trusted_registries {
+            let inner = pattern.trim_start_matches('*').trim_end_matches('*');
+            if inner.is_empty() || inner.contains('*') {
+                return Err(ConfigError(format!(
+                    "{origin}: invalid [dockerfile] trusted-registries pattern `{pattern}`; use a \
+                     registry such as `ghcr.io`, with `*` only at the start or end \
+                     (`*.example.com`)"
+                )));
+            }
+        }
+        settings.trusted_registries = file.dockerfile.trusted_registries.clone();
+        if !settings.trusted_registries.is_empty() {
+            origins.insert("dockerfile.trusted-registries", origin.clone());
+        }
         let overrides: Vec<String> = file
             .compose
             .file_sets
@@ -558,6 +590,18 @@ impl Settings {
             "dockerfile.nonroot-bases: {} patterns  ({})",
             self.nonroot_bases.len(),
             origin("dockerfile.nonroot-bases")
+        );
+        let _ = writeln!(
+            out,
+            "dockerfile.require-digest: {}  ({})",
+            self.require_digest,
+            origin("dockerfile.require-digest")
+        );
+        let _ = writeln!(
+            out,
+            "dockerfile.trusted-registries: [{}]  ({})",
+            self.trusted_registries.join(", "),
+            origin("dockerfile.trusted-registries")
         );
         let _ = writeln!(out, "exclude: {} patterns", self.exclude.len());
         let _ = writeln!(

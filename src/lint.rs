@@ -202,7 +202,13 @@ pub fn lint_text_with(kind: FileKind, text: &str, options: &LintOptions) -> Vec<
         },
         FileKind::Dockerfile => match crate::dockerfile::parse(text) {
             Ok(file) => {
-                rules::dockerfile::check(&file, text, &options.settings, &mut diagnostics);
+                rules::dockerfile::check(
+                    &file,
+                    text,
+                    options.path.as_deref(),
+                    &options.settings,
+                    &mut diagnostics,
+                );
                 // Heredoc bodies are data: a `#` line in them is not a comment.
                 data_spans = file
                     .instructions

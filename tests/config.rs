@@ -406,3 +406,54 @@ fn max_file_size_is_configurable() {
     write(dir.path(), "dhlint.toml", "max-file-size = 2\n");
     dhlint().current_dir(dir.path()).arg(".").assert().code(1);
 }
+
+#[test]
+fn trusted_registries_and_require_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "dhlint.toml",
+        "[dockerfile]\nrequire-digest = true\ntrusted-registries = [\"*.example.com\"]\n",
+    );
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM registry.example.com/base/alpine:3.20\nFROM quay.io/acme/tools:1.0@sha256:abc\n",
+    );
+    let found = findings(dir.path(), &["--select", "DH207,DH208"]);
+    assert_eq!(
+        found,
+        [
+            ("Dockerfile".to_owned(), "DH207".to_owned()),
+            ("Dockerfile".to_owned(), "DH208".to_owned()),
+        ]
+    );
+    dhlint()
+        .current_dir(dir.path())
+        .args(["config", "Dockerfile"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("dockerfile.require-digest: true"))
+        .stdout(predicate::str::contains(
+            "dockerfile.trusted-registries: [*.example.com]",
+        ));
+}
+
+#[test]
+fn trusted_registry_pattern_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "dhlint.toml",
+        "[dockerfile]\ntrusted-registries = [\"registry.*.example.com\"]\n",
+    );
+    write(dir.path(), "Dockerfile", "FROM alpine:3.20\n");
+    dhlint()
+        .current_dir(dir.path())
+        .arg(".")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid [dockerfile] trusted-registries pattern `registry.*.example.com`",
+        ));
+}

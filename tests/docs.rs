@@ -1,5 +1,7 @@
 //! The rule pages in `lints/` and the rule registry agree: every rule has a page with the
 //! required sections, every page has a rule, and each page's examples behave as documented.
+//! Examples run with their rule selected and with the `toml` block of the Options section, so
+//! rules that are off by default or need configuration are checked too.
 
 // Tests unwrap freely and print skip notices to stderr.
 #![allow(clippy::unwrap_used, clippy::print_stderr)]
@@ -8,9 +10,12 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
+use std::sync::Arc;
+
+use dhlint::config::{ConfigFile, Overrides, Settings};
 use dhlint::discovery::FileKind;
-use dhlint::lint::lint_text;
-use dhlint::rules::RULES;
+use dhlint::lint::{LintOptions, lint_text_with};
+use dhlint::rules::{RULES, RuleMeta};
 
 const SECTIONS: &[&str] = &[
     "What it does",
@@ -44,13 +49,37 @@ fn code_block(body: &str) -> (String, String) {
     (language.trim().to_owned(), code.to_owned())
 }
 
-fn codes_found(language: &str, code: &str) -> Vec<&'static str> {
+/// Builds the settings for a rule's examples from the `toml` block of the page's Options
+/// section (or the defaults), with the rule selected even when it is off by default.
+fn example_settings(rule: &RuleMeta) -> Arc<Settings> {
+    let options = section(rule.doc, "Options").unwrap_or("");
+    let file: ConfigFile = match options.split("```toml\n").nth(1) {
+        Some(rest) => {
+            let block = rest.split("```").next().unwrap();
+            toml::from_str(block).unwrap_or_else(|e| panic!("{}: Options block: {e}", rule.code))
+        }
+        None => ConfigFile::default(),
+    };
+    let mut settings =
+        Settings::resolve(&file, None, Path::new("."), &Overrides::default()).unwrap();
+    settings.selected.insert(rule.code);
+    Arc::new(settings)
+}
+
+fn codes_found(rule: &RuleMeta, language: &str, code: &str) -> Vec<&'static str> {
     let kind = match language {
         "yaml" => FileKind::Compose,
         "dockerfile" => FileKind::Dockerfile,
         other => panic!("unknown code block language `{other}`"),
     };
-    lint_text(kind, code).iter().map(|d| d.rule.code).collect()
+    let options = LintOptions {
+        settings: example_settings(rule),
+        ..LintOptions::default()
+    };
+    lint_text_with(kind, code, &options)
+        .iter()
+        .map(|d| d.rule.code)
+        .collect()
 }
 
 #[test]
@@ -97,7 +126,7 @@ fn pages_have_the_sections_in_order() {
 fn example_triggers_the_rule() {
     for rule in RULES {
         let (language, code) = code_block(section(rule.doc, "Example").unwrap());
-        let found = codes_found(&language, &code);
+        let found = codes_found(rule, &language, &code);
         assert!(
             found.contains(&rule.code),
             "{} Example gives {found:?}",
@@ -110,7 +139,7 @@ fn example_triggers_the_rule() {
 fn use_instead_does_not_trigger_the_rule() {
     for rule in RULES {
         let (language, code) = code_block(section(rule.doc, "Use instead").unwrap());
-        let found = codes_found(&language, &code);
+        let found = codes_found(rule, &language, &code);
         assert!(
             !found.contains(&rule.code),
             "{} Use instead gives {found:?}",

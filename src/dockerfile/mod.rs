@@ -14,8 +14,10 @@
 
 mod check;
 mod expand;
+mod image;
 mod model;
 mod parse;
+mod shell;
 mod stages;
 mod words;
 
@@ -24,10 +26,14 @@ mod tests;
 
 pub use check::KEYWORDS;
 pub use expand::expand;
+pub use image::{DEFAULT_REGISTRY, ImageReference};
 pub use model::{
     Arguments, Directive, Dockerfile, Flag, Heredoc, Instruction, KeyValue, ParseError,
     ParseWarning, Text, Word,
 };
+#[cfg(test)]
+pub(crate) use shell::first_command_words;
+pub use shell::{Command, ShellWord, is_assignment, program_name, run_commands};
 pub use stages::{Stage, UserSetting};
 
 /// Parses a Dockerfile and checks it as `docker build` does.

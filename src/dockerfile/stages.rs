@@ -216,6 +216,28 @@ impl Dockerfile {
         }
     }
 
+    /// Expands `raw` with the global `ARG` values, as BuildKit expands a `FROM` image. Returns
+    /// `None` when a variable it needs has no value.
+    pub fn expand_global(&self, raw: &str) -> Option<String> {
+        let globals = self.global_scope();
+        let lookup = |name: &str| globals.get(name);
+        expand(raw, &lookup, self.escape)
+    }
+
+    /// Expands `raw` with the `ARG` and `ENV` values in scope just before instruction `index`
+    /// of stage `stage`. Returns `None` when a variable it needs has no value.
+    pub fn expand_at(
+        &self,
+        stages: &[Stage],
+        stage: usize,
+        index: usize,
+        raw: &str,
+    ) -> Option<String> {
+        let scope = self.scope_at(stages, stage, index);
+        let lookup = |name: &str| scope.get(name);
+        expand(raw, &lookup, self.instructions[index].escape)
+    }
+
     /// Values of the global `ARG`s, each expanded with the ones before it.
     ///
     /// TODO: add BuildKit's predefined platform arguments (`TARGETOS`, `BUILDPLATFORM`, ...),

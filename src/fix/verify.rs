@@ -13,7 +13,7 @@ use crate::yaml::{NodeId, NodeKind, Tree};
 pub fn check(kind: FileKind, before: &str, after: &str, edits: &[Edit]) -> Result<(), String> {
     match kind {
         FileKind::Compose => check_yaml(before, after, edits),
-        FileKind::Dockerfile => check_dockerfile(before, after),
+        FileKind::Dockerfile => check_dockerfile(before, after, edits),
     }
 }
 
@@ -135,9 +135,10 @@ fn flatten(tree: &Tree, text: &str) -> (BTreeMap<String, Leaf>, BTreeSet<String>
     (leaves, anchors)
 }
 
-/// Every instruction of the original must still be in the fixed Dockerfile, in order; fixes
-/// only add instructions.
-fn check_dockerfile(before: &str, after: &str) -> Result<(), String> {
+/// Checks that every instruction of the original is still in the fixed Dockerfile, in order.
+/// Fixes add instructions, and may rewrite an instruction only through the edits inside it (such
+/// as `ADD` to `COPY`). Such an instruction must be found with exactly those edits applied.
+fn check_dockerfile(before: &str, after: &str, edits: &[Edit]) -> Result<(), String> {
     let old = crate::dockerfile::parse(before)
         .map_err(|e| format!("the original no longer parses: {e}"))?;
     let new = crate::dockerfile::parse(after)
@@ -145,13 +146,34 @@ fn check_dockerfile(before: &str, after: &str) -> Result<(), String> {
     let text_of = |text: &str, span: Span| text.get(span.start..span.end).unwrap_or("").to_owned();
     let mut remaining = new.instructions.iter().map(|i| text_of(after, i.span));
     for instruction in &old.instructions {
-        let wanted = text_of(before, instruction.span);
-        if !remaining.any(|found| found == wanted) {
-            return Err(format!(
-                "the fix would remove or change `{}`",
-                wanted.lines().next().unwrap_or("")
-            ));
+        let expected = with_edits(before, instruction.span, edits);
+        if !remaining.any(|found| found == expected) {
+            let original = text_of(before, instruction.span);
+            let first_line = original.lines().next().unwrap_or("");
+            return Err(if expected == original {
+                format!("the fix would remove or change `{first_line}`")
+            } else {
+                format!("the fix would change `{first_line}` in a way its edits do not explain")
+            });
         }
     }
     Ok(())
+}
+
+/// Returns `text[span]` with the replacements that lie inside `span` applied.
+fn with_edits(text: &str, span: Span, edits: &[Edit]) -> String {
+    let mut inside: Vec<&Edit> = edits
+        .iter()
+        .filter(|e| !e.span.is_empty() && span.start <= e.span.start && e.span.end <= span.end)
+        .collect();
+    inside.sort_by_key(|e| e.span.start);
+    let mut out = String::new();
+    let mut cursor = span.start;
+    for edit in inside {
+        out.push_str(text.get(cursor..edit.span.start).unwrap_or(""));
+        out.push_str(&edit.content);
+        cursor = edit.span.end;
+    }
+    out.push_str(text.get(cursor..span.end).unwrap_or(""));
+    out
 }

@@ -88,6 +88,20 @@ pub static RULES: &[&RuleMeta] = &[
     &dockerfile::final_user_root::META,
     &dockerfile::final_user_missing::META,
     &dockerfile::secret_in_env_arg::META,
+    &dockerfile::secret_file_copied::META,
+    &dockerfile::add_instead_of_copy::META,
+    &dockerfile::sudo_in_run::META,
+    &dockerfile::base_image_unpinned::META,
+    &dockerfile::untrusted_registry::META,
+    &dockerfile::expose_ssh::META,
+    &dockerfile::tls_verification_disabled::META,
+    &dockerfile::remote_script_pipe::META,
+    &dockerfile::setuid_or_world_writable::META,
+    &dockerfile::password_set_in_run::META,
+    &dockerfile::healthcheck_missing::META,
+    &dockerfile::update_alone::META,
+    &dockerfile::workdir_system_dir::META,
+    &dockerfile::non_numeric_user::META,
 ];
 
 /// Finds a rule by code (`DH101`) or name (`read-only-rootfs`), ignoring ASCII case.

@@ -3,10 +3,27 @@
 //! The image's user is decided by the final stage alone: `USER` does not carry across `FROM`,
 //! except that a stage built `FROM` an earlier stage starts with that stage's user.
 
+pub mod add_instead_of_copy;
+pub mod base_image_unpinned;
 pub mod empty_continuation;
+pub mod expose_ssh;
 pub mod final_user_missing;
 pub mod final_user_root;
+pub mod healthcheck_missing;
+pub mod instructions;
+pub mod non_numeric_user;
+pub mod password_set_in_run;
+pub mod remote_script_pipe;
+pub mod secret_file_copied;
 pub mod secret_in_env_arg;
+pub mod setuid_or_world_writable;
+pub mod sudo_in_run;
+pub mod tls_verification_disabled;
+pub mod untrusted_registry;
+pub mod update_alone;
+pub mod workdir_system_dir;
+
+use std::path::Path;
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
@@ -41,15 +58,38 @@ pub fn append_user(text: &str, file: &Dockerfile, last: &Stage, user: &str) -> R
     ))
 }
 
-/// Runs every Dockerfile rule on `file`, whose text is `text`.
-pub fn check(file: &Dockerfile, text: &str, settings: &Settings, out: &mut Vec<Diagnostic>) {
+/// Runs every Dockerfile rule on `file`, whose text is `text` and whose path, when known, is
+/// `path`.
+pub fn check(
+    file: &Dockerfile,
+    text: &str,
+    path: Option<&Path>,
+    settings: &Settings,
+    out: &mut Vec<Diagnostic>,
+) {
     let stages = file.stages();
     if let Some(last) = stages.last() {
         match file.effective_user(last.index) {
-            Some(user) => final_user_root::check(text, file, &stages, &user, settings, out),
+            Some(user) => {
+                final_user_root::check(text, file, &stages, &user, settings, out);
+                non_numeric_user::check(&stages, &user, out);
+            }
             None => final_user_missing::check(text, file, &stages, settings, out),
         }
     }
     secret_in_env_arg::check(file, &settings.secrets, out);
+    secret_file_copied::check(file, path, out);
+    add_instead_of_copy::check(file, text, out);
+    sudo_in_run::check(file, text, out);
+    base_image_unpinned::check(file, &stages, settings, out);
+    untrusted_registry::check(file, &stages, settings, out);
+    expose_ssh::check(file, text, &stages, out);
+    tls_verification_disabled::check(file, text, out);
+    remote_script_pipe::check(file, text, out);
+    setuid_or_world_writable::check(file, text, out);
+    password_set_in_run::check(file, text, out);
+    healthcheck_missing::check(file, &stages, out);
+    update_alone::check(file, text, out);
+    workdir_system_dir::check(file, &stages, out);
     empty_continuation::check(file, out);
 }

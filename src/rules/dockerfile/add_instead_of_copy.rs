@@ -1,0 +1,125 @@
+//! DH205 add-instead-of-copy: `ADD` where `COPY` does the job, or `ADD <url>` without a
+//! checksum.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::dockerfile::{Dockerfile, Instruction, Word};
+use crate::fix::{Edit, Fix};
+use crate::rules::{RuleMeta, Target, rule_doc};
+
+use super::instructions::{copy_sources, with_triggers};
+
+/// DH205 metadata.
+pub static META: RuleMeta = RuleMeta {
+    code: "DH205",
+    name: "add-instead-of-copy",
+    target: Target::Dockerfile,
+    severity: Severity::Warning,
+    enabled: true,
+    cis: Some("4.9"),
+    doc: rule_doc!("DH205"),
+};
+
+/// Suffixes of the archives `ADD` extracts. Docker recognises an archive by its content, and a
+/// compressed file (`.gz`, `.bz2`, `.xz`, `.zst`) may hold a tar archive, so those count too.
+const ARCHIVES: &[&str] = &[
+    ".tar", ".tgz", ".tbz2", ".tbz", ".txz", ".gz", ".bz2", ".xz", ".zst",
+];
+
+/// Flags that only `ADD` takes, so the instruction cannot become a `COPY`.
+const ADD_ONLY_FLAGS: &[&str] = &["checksum", "keep-git-dir", "unpack"];
+
+/// Returns whether an `ADD` source is a remote URL or a Git repository.
+pub fn is_remote(source: &str) -> bool {
+    let lower = source.to_ascii_lowercase();
+    lower.contains("://") || lower.starts_with("git@")
+}
+
+/// Returns whether a Git source names a full commit hash (`repo.git#<40 hex digits>`), which
+/// pins the content as a checksum does.
+fn is_git_commit(source: &str) -> bool {
+    source.rsplit_once('#').is_some_and(|(_, reference)| {
+        let commit = reference.split(':').next().unwrap_or(reference);
+        commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
+/// Returns whether a local `ADD` source is an archive that `ADD` extracts.
+fn is_archive(source: &str) -> bool {
+    let lower = source.to_ascii_lowercase();
+    ARCHIVES.iter().any(|suffix| lower.ends_with(suffix))
+}
+
+/// DH205: flags `ADD` of local files that are not archives (with a safe fix to `COPY`), and
+/// `ADD` of a URL without `--checksum`.
+pub fn check(file: &Dockerfile, text: &str, out: &mut Vec<Diagnostic>) {
+    for instruction in with_triggers(file) {
+        if !instruction.is("ADD") {
+            continue;
+        }
+        let sources = copy_sources(instruction);
+        let has_checksum = instruction.flag("checksum").is_some();
+        let remote: Vec<_> = sources.iter().filter(|s| is_remote(&s.text)).collect();
+        for source in &remote {
+            if has_checksum || is_git_commit(&source.text) {
+                continue;
+            }
+            out.push(
+                Diagnostic::new(
+                    &META,
+                    source.span,
+                    format!(
+                        "`ADD {}` downloads a file without checking its checksum",
+                        source.text
+                    ),
+                )
+                .with_label("remote source without --checksum")
+                .with_help(
+                    "Add `--checksum=sha256:<digest>` to the `ADD`, or download with `curl` in a \
+                     `RUN` and verify the file there",
+                ),
+            );
+        }
+        if !remote.is_empty() || sources.iter().any(|s| is_archive(&s.text)) {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                &META,
+                instruction.keyword_span,
+                "`ADD` copies local files; `COPY` does the same without `ADD`'s URL download and \
+                 archive extraction",
+            )
+            .with_label("use COPY")
+            .with_help("Replace `ADD` with `COPY`")
+            .with_fix(copy_fix(text, instruction, &sources)),
+        );
+    }
+}
+
+/// Replaces the `ADD` keyword with `COPY` in the same letter case, keeping the rest of the line.
+fn copy_fix(text: &str, instruction: &Instruction, sources: &[Word]) -> Result<Fix, String> {
+    if let Some(flag) = ADD_ONLY_FLAGS
+        .iter()
+        .find(|name| instruction.flag(name).is_some())
+    {
+        return Err(format!("`--{flag}` is an `ADD`-only flag"));
+    }
+    if sources.iter().any(|s| s.text.contains('$')) {
+        return Err("a source contains a variable, which may name an archive or a URL".into());
+    }
+    let span = instruction.keyword_span;
+    let written = text.get(span.start..span.end).unwrap_or("ADD");
+    let keyword = if written.chars().all(|c| c.is_ascii_lowercase()) {
+        "copy"
+    } else if written.starts_with(|c: char| c.is_ascii_uppercase())
+        && written[1..].chars().all(|c| c.is_ascii_lowercase())
+    {
+        "Copy"
+    } else {
+        "COPY"
+    };
+    Ok(Fix::safe(
+        format!("Replace `{written}` with `{keyword}`"),
+        Edit::replace(span, keyword),
+    ))
+}
