@@ -7,9 +7,11 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
+use std::sync::Arc;
 
+use dhlint::config::Settings;
 use dhlint::discovery::FileKind;
-use dhlint::lint::lint_text;
+use dhlint::lint::{LintOptions, lint_text_with};
 use dhlint::rules::RULES;
 
 const SECTIONS: &[&str] = &[
@@ -50,7 +52,19 @@ fn codes_found(language: &str, code: &str) -> Vec<&'static str> {
         "dockerfile" => FileKind::Dockerfile,
         other => panic!("unknown code block language `{other}`"),
     };
-    lint_text(kind, code).iter().map(|d| d.rule.code).collect()
+    // Every rule runs, so the pages of rules that are off by default are checked too.
+    let settings = Settings {
+        selected: RULES.iter().map(|r| r.code).collect(),
+        ..Settings::default()
+    };
+    let options = LintOptions {
+        settings: Arc::new(settings),
+        ..LintOptions::default()
+    };
+    lint_text_with(kind, code, &options)
+        .iter()
+        .map(|d| d.rule.code)
+        .collect()
 }
 
 #[test]
