@@ -21,6 +21,7 @@
 //! [fix]
 //! memory = "512m"
 //! pids = 100
+//! cpus = 0.5                       # no default: without it DH125 offers no fix
 //! user = "65534:65534"
 //!
 //! [secrets]
@@ -34,6 +35,8 @@
 //!
 //! [compose]
 //! file-sets = [["compose.yaml", "compose.prod.yaml"]]
+//! prohibited-tags = ["latest", "stable"]
+//! require-digest = false
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -87,6 +90,10 @@ pub struct ComposeSection {
     /// like `docker compose -f compose.yaml -f compose.prod.yaml`. Files after the first are
     /// read as overrides: only what they set is checked.
     pub file_sets: Vec<Vec<String>>,
+    /// Image tags that DH129 reports as not pinned; `latest` and `stable` when unset.
+    pub prohibited_tags: Option<Vec<String>>,
+    /// Whether DH129 also reports images without an `@sha256:` digest.
+    pub require_digest: bool,
 }
 
 /// `[fix]`: the values that fixes write.
@@ -97,8 +104,20 @@ pub struct FixSection {
     pub memory: Option<String>,
     /// Process limit for DH104.
     pub pids: Option<u32>,
+    /// CPU limit for DH125, as a number of CPUs; DH125 offers a fix only when it is set.
+    pub cpus: Option<CpuCount>,
     /// `USER` for DH201 and DH202, as `uid:gid`.
     pub user: Option<String>,
+}
+
+/// A number of CPUs, written as a TOML number (`0.5`) or string (`"0.5"`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum CpuCount {
+    /// `cpus = 0.5`
+    Number(f64),
+    /// `cpus = "0.5"`
+    Text(String),
 }
 
 /// `[secrets]`: more secret names, and names that are never secrets.
@@ -154,6 +173,8 @@ pub struct FixDefaults {
     pub memory: String,
     /// `pids_limit` / `pids`.
     pub pids: String,
+    /// `cpus`, when configured.
+    pub cpus: Option<String>,
     /// `USER uid:gid`.
     pub user: String,
 }
@@ -163,6 +184,7 @@ impl Default for FixDefaults {
         FixDefaults {
             memory: "512m".into(),
             pids: "100".into(),
+            cpus: None,
             user: "65534:65534".into(),
         }
     }
@@ -191,11 +213,15 @@ pub struct Settings {
     /// Base images that run as non-root.
     pub nonroot_bases: GlobSet,
     /// DH207 also reports a base image without a digest.
-    pub require_digest: bool,
+    pub dockerfile_require_digest: bool,
     /// Registry patterns for DH208, each with `*` at most at its start and end.
     pub trusted_registries: Vec<String>,
     /// Files that extend a base file (the later files of `[compose] file-sets`).
     pub compose_overrides: GlobSet,
+    /// Image tags that DH129 reports, compared ignoring ASCII case.
+    pub prohibited_tags: Vec<String>,
+    /// Whether DH129 reports images without a digest.
+    pub compose_require_digest: bool,
     /// Size in bytes above which a file is reported instead of read.
     pub max_file_size: u64,
     /// The origin of each setting, for `dhlint config`.
@@ -214,9 +240,11 @@ impl Default for Settings {
             fix: FixDefaults::default(),
             secrets: SecretPolicy::default(),
             nonroot_bases: GlobSet::empty(),
-            require_digest: false,
+            dockerfile_require_digest: false,
             trusted_registries: Vec::new(),
             compose_overrides: GlobSet::empty(),
+            prohibited_tags: vec!["latest".into(), "stable".into()],
+            compose_require_digest: false,
             max_file_size: crate::lint::MAX_FILE_SIZE,
             origins: BTreeMap::new(),
         }
@@ -241,6 +269,7 @@ const KEYS: &[&str] = &[
     "dockerfile",
     "memory",
     "pids",
+    "cpus",
     "user",
     "extra-names",
     "allowed-names",
@@ -249,6 +278,8 @@ const KEYS: &[&str] = &[
     "trusted-registries",
     "compose",
     "file-sets",
+    "prohibited-tags",
+    "require-digest",
     "max-file-size",
 ];
 
@@ -431,6 +462,20 @@ impl Settings {
             settings.fix.pids = pids.to_string();
             origins.insert("fix.pids", origin.clone());
         }
+        if let Some(cpus) = &file.fix.cpus {
+            let text = match cpus {
+                CpuCount::Number(n) => n.to_string(),
+                CpuCount::Text(t) => t.trim().to_owned(),
+            };
+            if text.parse::<f64>().is_ok_and(|n| n > 0.0 && n.is_finite()) {
+                settings.fix.cpus = Some(text);
+                origins.insert("fix.cpus", origin.clone());
+            } else {
+                return Err(ConfigError(format!(
+                    "{origin}: invalid [fix] cpus `{text}`; use a positive number such as 0.5"
+                )));
+            }
+        }
         if let Some(user) = &file.fix.user {
             if crate::rules::compose::non_root_user::is_root_user(user) || user.trim().is_empty() {
                 return Err(ConfigError(format!(
@@ -457,8 +502,8 @@ impl Settings {
         if !file.dockerfile.nonroot_bases.is_empty() {
             origins.insert("dockerfile.nonroot-bases", origin.clone());
         }
-        settings.require_digest = file.dockerfile.require_digest;
-        if settings.require_digest {
+        settings.dockerfile_require_digest = file.dockerfile.require_digest;
+        if settings.dockerfile_require_digest {
             origins.insert("dockerfile.require-digest", origin.clone());
         }
         for pattern in &file.dockerfile.trusted_registries {
@@ -487,6 +532,14 @@ impl Settings {
             )));
         }
         settings.compose_overrides = glob_set(&overrides, &origin)?;
+        if let Some(tags) = &file.compose.prohibited_tags {
+            settings.prohibited_tags = tags.clone();
+            origins.insert("compose.prohibited-tags", origin.clone());
+        }
+        if file.compose.require_digest {
+            settings.compose_require_digest = true;
+            origins.insert("compose.require-digest", origin.clone());
+        }
         if let Some(mebibytes) = file.max_file_size {
             if mebibytes == 0 {
                 return Err(ConfigError(format!(
@@ -571,6 +624,12 @@ impl Settings {
             origin("fix.memory")
         );
         let _ = writeln!(out, "fix.pids: {}  ({})", self.fix.pids, origin("fix.pids"));
+        let _ = writeln!(
+            out,
+            "fix.cpus: {}  ({})",
+            self.fix.cpus.as_deref().unwrap_or("none"),
+            origin("fix.cpus")
+        );
         let _ = writeln!(out, "fix.user: {}  ({})", self.fix.user, origin("fix.user"));
         let _ = writeln!(
             out,
@@ -594,7 +653,7 @@ impl Settings {
         let _ = writeln!(
             out,
             "dockerfile.require-digest: {}  ({})",
-            self.require_digest,
+            self.dockerfile_require_digest,
             origin("dockerfile.require-digest")
         );
         let _ = writeln!(
@@ -602,6 +661,18 @@ impl Settings {
             "dockerfile.trusted-registries: [{}]  ({})",
             self.trusted_registries.join(", "),
             origin("dockerfile.trusted-registries")
+        );
+        let _ = writeln!(
+            out,
+            "compose.prohibited-tags: [{}]  ({})",
+            self.prohibited_tags.join(", "),
+            origin("compose.prohibited-tags")
+        );
+        let _ = writeln!(
+            out,
+            "compose.require-digest: {}  ({})",
+            self.compose_require_digest,
+            origin("compose.require-digest")
         );
         let _ = writeln!(out, "exclude: {} patterns", self.exclude.len());
         let _ = writeln!(
@@ -769,6 +840,57 @@ mod tests {
             error.0.contains("did you mean `read-only-rootfs`"),
             "{}",
             error.0
+        );
+    }
+
+    #[test]
+    fn restart_policy_needs_explicit_selection() {
+        let file = ConfigFile {
+            select: Some(vec!["DH1".into()]),
+            ..ConfigFile::default()
+        };
+        let settings = Settings::resolve(&file, None, Path::new("."), &Overrides::default());
+        assert!(!settings.unwrap().selected.contains("DH128"));
+        let file = ConfigFile {
+            extend_select: vec!["DH128".into()],
+            ..ConfigFile::default()
+        };
+        let settings = Settings::resolve(&file, None, Path::new("."), &Overrides::default());
+        assert!(settings.unwrap().selected.contains("DH128"));
+        assert!(!Settings::default().selected.contains("DH128"));
+    }
+
+    #[test]
+    fn cpus_accepts_numbers_and_strings() {
+        for (text, expected) in [
+            ("cpus = 0.5", "0.5"),
+            ("cpus = \"1.5\"", "1.5"),
+            ("cpus = 2", "2"),
+        ] {
+            let file = parse(Path::new("d.toml"), &format!("[fix]\n{text}\n")).unwrap();
+            let settings = Settings::resolve(&file, None, Path::new("."), &Overrides::default());
+            assert_eq!(
+                settings.unwrap().fix.cpus.as_deref(),
+                Some(expected),
+                "{text}"
+            );
+        }
+        let file = parse(Path::new("d.toml"), "[fix]\ncpus = 0\n").unwrap();
+        let error = Settings::resolve(&file, None, Path::new("."), &Overrides::default());
+        assert!(error.unwrap_err().0.contains("invalid [fix] cpus `0`"));
+    }
+
+    #[test]
+    fn image_tag_options() {
+        let text = "[compose]\nprohibited-tags = [\"edge\"]\nrequire-digest = true\n";
+        let file = parse(Path::new("d.toml"), text).unwrap();
+        let settings = Settings::resolve(&file, None, Path::new("."), &Overrides::default());
+        let settings = settings.unwrap();
+        assert_eq!(settings.prohibited_tags, vec!["edge".to_owned()]);
+        assert!(settings.compose_require_digest);
+        assert_eq!(
+            Settings::default().prohibited_tags,
+            vec!["latest".to_owned(), "stable".to_owned()]
         );
     }
 

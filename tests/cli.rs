@@ -25,7 +25,8 @@ fn write(dir: &Path, name: &str, content: &str) {
 
 const HARDENED: &str = "services:\n  web:\n    image: nginx:1.27\n    read_only: true\n    \
     cap_drop: [ALL]\n    security_opt: [no-new-privileges]\n    mem_limit: 64m\n    \
-    pids_limit: 10\n    user: \"101\"\n";
+    pids_limit: 10\n    cpus: 0.5\n    logging: {driver: local}\n    \
+    healthcheck: {test: [CMD, /healthcheck]}\n    user: \"101\"\n";
 
 fn json_findings(output: &[u8]) -> Vec<Value> {
     serde_json::from_slice::<Value>(output)
@@ -180,8 +181,8 @@ fn output_order_does_not_depend_on_threads() {
         assert_eq!(single, run(format, "0"), "{format}");
     }
     let findings = json_findings(&run("json", "2"));
-    // Each Compose file has 6 findings and each Dockerfile 1.
-    assert_eq!(findings.len(), 200 * 7);
+    // Each Compose file has 9 findings and each Dockerfile 1.
+    assert_eq!(findings.len(), 200 * 10);
     let paths: Vec<String> = findings
         .iter()
         .map(|f| f["path"].as_str().unwrap().to_owned())
@@ -192,7 +193,7 @@ fn output_order_does_not_depend_on_threads() {
     let sarif: Value = serde_json::from_slice(&run("sarif", "2")).unwrap();
     assert_eq!(
         sarif["runs"][0]["results"].as_array().unwrap().len(),
-        200 * 7
+        200 * 10
     );
 }
 
@@ -391,7 +392,8 @@ fn demo_project_shows_findings() {
 }
 
 const UNHARDENED: &str = "# web tier\nservices:\n  web:\n    image: nginx:1.27  # pinned\n    \
-    user: \"101\"\n    cap_drop:\n      - NET_RAW\n";
+    user: \"101\"\n    cpus: 0.5\n    healthcheck: {test: [CMD, /healthcheck]}\n    cap_drop:\n      \
+    - NET_RAW\n";
 
 #[test]
 fn diff_applies_with_git_and_patch_and_matches_fix() {
@@ -445,7 +447,7 @@ fn diff_applies_with_git_and_patch_and_matches_fix() {
         .arg("app")
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("fixed 5 findings"));
+        .stdout(predicate::str::contains("fixed 6 findings"));
     let fixed = fs::read_to_string(dir.path().join("app/compose.yaml")).unwrap();
     assert_eq!(
         fs::read_to_string(git_copy.path().join("app/compose.yaml")).unwrap(),
@@ -655,12 +657,12 @@ fn override_file_reports_only_what_it_sets() {
     write(
         dir.path(),
         "compose.override.yaml",
-        "services:\n  web:\n    ports: [\"127.0.0.1:80:80\"]\n",
+        "services:\n  web:\n    ports: [\"127.0.0.1:8080:80\"]\n",
     );
     dhlint().arg(dir.path()).assert().code(0);
     dhlint().arg(dir.path()).arg("--fix").assert().code(0);
     assert_eq!(
         fs::read_to_string(dir.path().join("compose.override.yaml")).unwrap(),
-        "services:\n  web:\n    ports: [\"127.0.0.1:80:80\"]\n"
+        "services:\n  web:\n    ports: [\"127.0.0.1:8080:80\"]\n"
     );
 }

@@ -244,7 +244,7 @@ fn config_command_shows_sources() {
 #[test]
 fn unused_suppression_is_removed_by_fix() {
     let dir = tempfile::tempdir().unwrap();
-    let compose = "services:\n  web:  # dhlint: ignore[DH999]\n    image: nginx:1.27\n    read_only: true\n    cap_drop: [NET_RAW]  # dhlint: ignore[DH102, DH101] accepted\n    user: \"101\"\n    security_opt: [no-new-privileges]\n    mem_limit: 64m\n    pids_limit: 10\n";
+    let compose = "services:\n  web:  # dhlint: ignore[DH999]\n    image: nginx:1.27\n    read_only: true\n    cap_drop: [NET_RAW]  # dhlint: ignore[DH102, DH101] accepted\n    user: \"101\"\n    security_opt: [no-new-privileges]\n    mem_limit: 64m\n    pids_limit: 10\n    cpus: 0.5\n    logging: {driver: local}\n    healthcheck: {test: [CMD, /healthcheck]}\n";
     write(dir.path(), "compose.yaml", compose);
     let codes: Vec<_> = findings(dir.path(), &[])
         .into_iter()

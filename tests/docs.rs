@@ -9,7 +9,6 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
-
 use std::sync::Arc;
 
 use dhlint::config::{ConfigFile, Overrides, Settings};

@@ -1,7 +1,7 @@
 //! Fixes: every case under `fixtures/fix/<case>/` has an `input.yaml` (a Compose file) or
 //! `input.Dockerfile`, and the byte-exact `expected.*` that `--fix` must produce. A file named
-//! `unsafe` in the case enables unsafe fixes. Every case is also fixed twice: the second pass
-//! must change nothing.
+//! `unsafe` in the case enables unsafe fixes, and a `dhlint.toml` sets the values fixes write.
+//! Every case is also fixed twice: the second pass must change nothing.
 //!
 //! The round-trip tests fix every rule fixture and, when `DHLINT_CORPUS` is set, every corpus
 //! Compose file: the result must parse, keep every original key and value, lose the findings
@@ -12,7 +12,9 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use dhlint::config::{Overrides, load};
 use dhlint::discovery::{FileKind, WalkOptions, discover};
 use dhlint::fix::{FixMode, fix_text, verify};
 use dhlint::lint::{LintOptions, decode, lint_text};
@@ -54,9 +56,18 @@ fn fix_cases_match_expected_bytes() {
         } else {
             FixMode::Safe
         };
+        // A case may have its own `dhlint.toml`, for values that fixes write.
+        let config = case.join("dhlint.toml");
+        let options = if config.is_file() {
+            LintOptions {
+                settings: Arc::new(load(&config, &Overrides::default()).unwrap()),
+                ..LintOptions::default()
+            }
+        } else {
+            LintOptions::default()
+        };
         let text = fs::read_to_string(&input).unwrap();
-        let fixed = fix_text(kind, &text, mode, &LintOptions::default())
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let fixed = fix_text(kind, &text, mode, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
         let expected_path = case.join(expected_name);
         if update {
             fs::write(&expected_path, &fixed.text).unwrap();
@@ -67,7 +78,7 @@ fn fix_cases_match_expected_bytes() {
             fixed.text, expected,
             "{name}: fixed text differs from {expected_name}"
         );
-        let again = fix_text(kind, &fixed.text, mode, &LintOptions::default()).unwrap();
+        let again = fix_text(kind, &fixed.text, mode, &options).unwrap();
         assert_eq!(
             again.text, fixed.text,
             "{name}: a second fix changed the text"

@@ -78,11 +78,98 @@ const QUERIES: &[Query] = &[
 
 /// Samples on which dhlint and KICS disagree on purpose: the query folder, the sample's file
 /// name, and why.
-const DIFFERENCES: &[(&str, &str, &str)] = &[(
-    "missing_user_instruction",
-    "negative.dockerfile",
-    "KICS skips a final stage `FROM scratch`; DH202 reports it, since such an image runs as root",
-)];
+const DIFFERENCES: &[(&str, &str, &str)] = &[
+    (
+        "add_instead_of_copy",
+        "negative.dockerfile",
+        "`ADD` of a URL without `--checksum` is reported",
+    ),
+    (
+        "curl_or_wget_instead_of_add",
+        "negative2.dockerfile",
+        "`ADD` of a plain local file is reported; `COPY` does the same",
+    ),
+    (
+        "image_version_not_explicit",
+        "negative1.dockerfile",
+        "the `ARG` is declared after the first `FROM`, so `FROM $IMAGE` cannot be resolved (an info note)",
+    ),
+    (
+        "missing_user_instruction",
+        "negative.dockerfile",
+        "KICS skips a final stage `FROM scratch`; DH202 reports it, since such an image runs as root",
+    ),
+    (
+        "privileged_ports_mapped_in_container",
+        "positive10.yaml",
+        "the port below 1024 is the container's; only host ports need privileges",
+    ),
+    (
+        "privileged_ports_mapped_in_container",
+        "positive11.yaml",
+        "the port below 1024 is the container's; only host ports need privileges",
+    ),
+    (
+        "privileged_ports_mapped_in_container",
+        "positive12.yaml",
+        "the port below 1024 is the container's; only host ports need privileges",
+    ),
+    (
+        "privileged_ports_mapped_in_container",
+        "positive2.yaml",
+        "the port below 1024 is the container's; only host ports need privileges",
+    ),
+    (
+        "privileged_ports_mapped_in_container",
+        "positive4.yaml",
+        "the port below 1024 is the container's; only host ports need privileges",
+    ),
+    (
+        "privileged_ports_mapped_in_container",
+        "positive5.yaml",
+        "the port below 1024 is the container's; only host ports need privileges",
+    ),
+    (
+        "privileged_ports_mapped_in_container",
+        "positive7.yaml",
+        "the port below 1024 is the container's; only host ports need privileges",
+    ),
+    (
+        "privileged_ports_mapped_in_container",
+        "positive8.yaml",
+        "the port below 1024 is the container's; only host ports need privileges",
+    ),
+    (
+        "restart_policy_on_failure_not_set_to_5",
+        "positive2.yaml",
+        "`on-failure:3` stays within five restarts",
+    ),
+    (
+        "update_instruction_alone",
+        "negative5.dockerfile",
+        "`RUN apk update` with no install in the same `RUN` is reported even when no later `RUN` installs",
+    ),
+    (
+        "update_instruction_alone",
+        "negative7.dockerfile",
+        "`install nginx` is the coreutils `install` command, not a package install",
+    ),
+    (
+        "volume_has_sensitive_host_directory",
+        "positive1.yaml",
+        "an anonymous volume (`- /var/lib/backup/data`) is not a host path",
+    ),
+    (
+        "volume_has_sensitive_host_directory",
+        "positive2.yaml",
+        "`/var/lib/backup` is not in the CIS list of sensitive host folders",
+    ),
+    (
+        "volume_has_sensitive_host_directory",
+        "positive3.yaml",
+        "`/var/data` of a `local-persist` volume is not in the CIS list",
+    ),
+];
 
 fn corpus() -> Option<PathBuf> {
     let Some(dir) = std::env::var_os("DHLINT_CORPUS").map(PathBuf::from) else {

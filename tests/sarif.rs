@@ -44,7 +44,8 @@ fn assert_valid(log: &Value) {
 
 const HARDENED: &str = "services:\n  web:\n    image: nginx:1.27\n    read_only: true\n    \
     cap_drop: [ALL]\n    security_opt: [no-new-privileges]\n    mem_limit: 64m\n    \
-    pids_limit: 10\n    user: \"101\"\n";
+    pids_limit: 10\n    cpus: 0.5\n    logging: {driver: local}\n    \
+    healthcheck: {test: [CMD, /healthcheck]}\n    user: \"101\"\n";
 
 #[test]
 fn clean_run_is_valid() {

@@ -7,6 +7,8 @@
 //! override files) has no body and is skipped by the rules.
 
 pub mod interpolate;
+pub mod ports;
+pub mod volumes;
 
 use crate::source::Span;
 use crate::yaml::{Entry, NodeId, NodeKind, Quoting, Tree};

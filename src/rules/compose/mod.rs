@@ -6,14 +6,26 @@
 
 pub mod cap_drop_all;
 pub mod consistency;
+pub mod cpu_limit;
+pub mod docker_socket;
+pub mod healthcheck;
+pub mod host_devices;
+pub mod image_pinned;
 pub mod limits;
+pub mod log_rotation;
 pub mod memory_limit;
+pub mod mount_propagation;
 pub mod no_new_privileges;
 pub mod non_root_user;
 pub mod pids_limit;
+pub mod port_all_interfaces;
+pub mod privileged_host_port;
 pub mod read_only_rootfs;
+pub mod restart_policy;
 pub mod secret_in_environment;
+pub mod sensitive_host_mount;
 
+use crate::compose::volumes::{Mount, mounts};
 use crate::compose::{ComposeFile, Interpolated, Problem, Service, interpolate};
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -126,6 +138,30 @@ impl<'a> ServiceContext<'a> {
                 Interpolated::Unknown { variable } => Setting::Unknown { variable },
             },
         }
+    }
+
+    /// The value of top-level mapping `key` (such as `volumes`) in the document that contains
+    /// the service.
+    pub fn top_level(&self, key: &str) -> Option<NodeId> {
+        let tree = self.tree();
+        let mut root = self.service.key;
+        while let Some(parent) = tree.node(root).parent {
+            root = parent;
+        }
+        tree.get(root, key)
+            .map(|e| e.value)
+            .filter(|&v| tree.is_mapping(v))
+    }
+
+    /// The service's `volumes` entry and its mounts, with named volumes looked up in the
+    /// top-level `volumes` section; `None` when the service has no `volumes` list.
+    pub fn mounts(&self) -> Option<(Entry, Vec<Mount>)> {
+        let entry = self.get("volumes")?;
+        if !self.tree().is_sequence(entry.value) {
+            return None;
+        }
+        let top_level = self.top_level("volumes");
+        Some((entry, mounts(self.tree(), entry.value, top_level)))
     }
 
     /// Returns an editor for the file.
@@ -370,6 +406,17 @@ pub fn check(file: &ComposeFile, options: CheckOptions, out: &mut Vec<Diagnostic
         secret_in_environment::check(&cx, &mut found);
         non_root_user::check(&cx, &mut found);
         no_new_privileges::check(&cx, &mut found);
+        docker_socket::check(&cx, &mut found);
+        sensitive_host_mount::check(&cx, &mut found);
+        host_devices::check(&cx, &mut found);
+        mount_propagation::check(&cx, &mut found);
+        port_all_interfaces::check(&cx, &mut found);
+        privileged_host_port::check(&cx, &mut found);
+        cpu_limit::check(&cx, &mut found);
+        log_rotation::check(&cx, &mut found);
+        healthcheck::check(&cx, &mut found);
+        restart_policy::check(&cx, &mut found);
+        image_pinned::check(&cx, &mut found);
         consistency::check(&cx, &mut found);
         // An override file, or a service extending one in another file, states only part of
         // the service: a key it does not set may be set elsewhere. Findings about missing keys

@@ -151,7 +151,7 @@ pub fn check(file: &Dockerfile, stages: &[Stage], settings: &Settings, out: &mut
             (Some(tag), None) if tag.eq_ignore_ascii_case("latest") => format!(
                 "{described} uses the `latest` tag, so the build uses whatever it points to at the time"
             ),
-            (Some(_), None) if settings.require_digest => {
+            (Some(_), None) if settings.dockerfile_require_digest => {
                 format!(
                     "{described} is not pinned to a digest, so the tag can be moved to another image"
                 )
