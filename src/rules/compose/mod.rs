@@ -4,15 +4,22 @@
 //! supplied by a merge key counts as set, and a finding on a merged value points at the
 //! anchor's text with a second label at the merge site.
 
+pub mod cap_add;
 pub mod cap_drop_all;
+pub mod cgroup_parent;
 pub mod consistency;
+pub mod default_bridge_network;
+pub mod host_namespaces;
 pub mod limits;
 pub mod memory_limit;
 pub mod no_new_privileges;
 pub mod non_root_user;
+pub mod oom_kill_disable;
 pub mod pids_limit;
+pub mod privileged;
 pub mod read_only_rootfs;
 pub mod secret_in_environment;
+pub mod security_opt;
 
 use crate::compose::{ComposeFile, Interpolated, Problem, Service, interpolate};
 use crate::config::Settings;
@@ -370,6 +377,13 @@ pub fn check(file: &ComposeFile, options: CheckOptions, out: &mut Vec<Diagnostic
         secret_in_environment::check(&cx, &mut found);
         non_root_user::check(&cx, &mut found);
         no_new_privileges::check(&cx, &mut found);
+        privileged::check(&cx, &mut found);
+        host_namespaces::check(&cx, &mut found);
+        security_opt::check(&cx, &mut found);
+        cap_add::check(&cx, &mut found);
+        cgroup_parent::check(&cx, &mut found);
+        oom_kill_disable::check(&cx, &mut found);
+        default_bridge_network::check(&cx, &mut found);
         consistency::check(&cx, &mut found);
         // An override file, or a service extending one in another file, states only part of
         // the service: a key it does not set may be set elsewhere. Findings about missing keys
