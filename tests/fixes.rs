@@ -131,6 +131,28 @@ fn add_to_copy_withheld_says_why() {
 }
 
 #[test]
+fn withheld_removals_say_why() {
+    for (case, code) in [
+        ("unsafe-privileged-from-anchor-is-kept", "DH108"),
+        ("unsafe-security-opt-merged-is-kept", "DH116"),
+        ("unsafe-security-opt-merged-is-kept", "DH117"),
+    ] {
+        let (input, kind, _) = input_of(&fixture_root().join(case));
+        let text = fs::read_to_string(input).unwrap();
+        let diagnostics = lint_text(kind, &text);
+        let found: Vec<_> = diagnostics.iter().filter(|d| d.rule.code == code).collect();
+        assert!(!found.is_empty(), "{case}: no {code} finding");
+        for diagnostic in found {
+            assert!(diagnostic.fix.is_none(), "{case}: {code} has a fix");
+            assert!(
+                diagnostic.fix_unavailable.is_some(),
+                "{case}: {code} gives no reason"
+            );
+        }
+    }
+}
+
+#[test]
 fn safe_mode_applies_no_unsafe_fix() {
     let (input, kind, _) = input_of(&fixture_root().join("safe-mode-leaves-unsafe-fixes"));
     let text = fs::read_to_string(input).unwrap();
@@ -144,8 +166,22 @@ fn safe_mode_applies_no_unsafe_fix() {
     );
 }
 
-/// Fixes `text` with every fix, checks the invariants, and returns the number of fixes.
+/// Fixes `text` with safe fixes and then with every fix, checks the invariants, and returns the
+/// number of fixes applied with every fix.
 fn round_trip(name: &str, kind: FileKind, text: &str) -> usize {
+    let safe = fix_text(kind, text, FixMode::Safe, &LintOptions::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    if safe.fixed > 0
+        && let Err(error) = verify::check(kind, text, &safe.text, &[])
+    {
+        // Replaced values, and Dockerfile instructions such as `ADD` rewritten to `COPY`, may
+        // differ, so only a parse failure or a lost key fails here.
+        let rewritten = kind == FileKind::Dockerfile && error.contains("would remove or change");
+        assert!(
+            error.contains("change the value") || rewritten,
+            "{name}: {error}"
+        );
+    }
     let fixed = fix_text(kind, text, FixMode::Unsafe, &LintOptions::default())
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     if fixed.fixed == 0 {
@@ -153,10 +189,16 @@ fn round_trip(name: &str, kind: FileKind, text: &str) -> usize {
     }
     if let Err(error) = verify::check(kind, text, &fixed.text, &[]) {
         // Replaced values, and Dockerfile instructions such as `ADD` rewritten to `COPY`, may
-        // differ, so only a parse failure or a lost key fails here.
-        let changed = error.contains("change the value")
-            || (kind == FileKind::Dockerfile && error.contains("would remove or change"));
-        assert!(changed, "{name}: {error}");
+        // differ. Unsafe fixes also remove Compose keys and items on purpose, which `fix_text`
+        // checked pass by pass against the edits that declare them. So only a parse failure or
+        // a lost key fails here.
+        let rewritten = kind == FileKind::Dockerfile && error.contains("would remove or change");
+        let removed_key =
+            matches!(kind, FileKind::Compose) && error.starts_with("the fix would remove `");
+        assert!(
+            error.contains("change the value") || rewritten || removed_key,
+            "{name}: {error}"
+        );
     }
     let again = fix_text(kind, &fixed.text, FixMode::Unsafe, &LintOptions::default()).unwrap();
     assert_eq!(

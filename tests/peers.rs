@@ -90,6 +90,11 @@ const DIFFERENCES: &[(&str, &str, &str)] = &[
         "`ADD` of a plain local file is reported; `COPY` does the same",
     ),
     (
+        "default_seccomp_profile_disabled",
+        "positive1.yaml",
+        "`label:seccomp:unconfined` is an SELinux label option, not a seccomp setting",
+    ),
+    (
         "image_version_not_explicit",
         "negative1.dockerfile",
         "the `ARG` is declared after the first `FROM`, so `FROM $IMAGE` cannot be resolved (an info note)",

@@ -39,6 +39,11 @@ pub struct Edit {
     pub span: Span,
     /// The new text.
     pub content: String,
+    /// Whether the edit deletes, on purpose, the YAML keys and items that lie wholly inside
+    /// `span`. The fix check then accepts them as gone, and another fix's insertion at either
+    /// end of `span` waits for the next pass.
+    #[serde(skip)]
+    pub removal: bool,
 }
 
 impl Edit {
@@ -47,6 +52,7 @@ impl Edit {
         Edit {
             span: Span::empty(offset),
             content: content.into(),
+            removal: false,
         }
     }
 
@@ -55,6 +61,17 @@ impl Edit {
         Edit {
             span,
             content: content.into(),
+            removal: false,
+        }
+    }
+
+    /// Replaces the bytes of `span` with `content`, deleting the YAML keys and items that lie
+    /// wholly inside `span`.
+    pub fn removal(span: Span, content: impl Into<String>) -> Self {
+        Edit {
+            span,
+            content: content.into(),
+            removal: true,
         }
     }
 }
@@ -101,6 +118,7 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<Edit>, usize) {
 
     // Replacements accepted so far, by start offset, for overlap checks in O(log n).
     let mut replaced: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut removals: BTreeMap<usize, usize> = BTreeMap::new();
     let mut insertions: BTreeSet<usize> = BTreeSet::new();
     let mut accepted: Vec<Edit> = Vec::new();
     let mut applied = 0;
@@ -110,6 +128,7 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<Edit>, usize) {
                 && text.is_char_boundary(e.span.start)
                 && text.is_char_boundary(e.span.end)
                 && !conflicts(&replaced, &insertions, e.span)
+                && !touches_removal(&removals, &insertions, e)
         });
         if !usable {
             continue;
@@ -119,6 +138,9 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<Edit>, usize) {
                 insertions.insert(edit.span.start);
             } else {
                 replaced.insert(edit.span.start, edit.span.end);
+            }
+            if edit.removal {
+                removals.insert(edit.span.start, edit.span.end);
             }
         }
         accepted.extend(fix.edits.iter().cloned());
@@ -168,6 +190,27 @@ fn conflicts(replaced: &BTreeMap<usize, usize>, insertions: &BTreeSet<usize>, sp
     }
     replaced.range(span.start + 1..span.end).next().is_some()
         || insertions.range(span.start + 1..span.end).next().is_some()
+}
+
+/// Returns whether `edit` is an insertion at either end of, or inside, an accepted removal, or a
+/// removal with an accepted insertion at either end or inside. Text inserted next to a removed
+/// item could end up in a collection that changed shape (a list left empty, for example), so
+/// such an insertion waits for the next pass, which works on the new shape.
+fn touches_removal(
+    removals: &BTreeMap<usize, usize>,
+    insertions: &BTreeSet<usize>,
+    edit: &Edit,
+) -> bool {
+    let span = edit.span;
+    if span.is_empty() {
+        // Accepted removals never overlap, so only the last one starting at or before the
+        // insertion can reach it.
+        return removals
+            .range(..=span.start)
+            .next_back()
+            .is_some_and(|(_, &end)| end >= span.start);
+    }
+    edit.removal && insertions.range(span.start..=span.end).next().is_some()
 }
 
 /// Which fixes to apply.
@@ -324,6 +367,20 @@ mod tests {
         let (out, _, applied) = apply("abc", &[&a, &b]);
         assert_eq!(out, "AB-c");
         assert_eq!(applied, 2);
+    }
+
+    #[test]
+    fn insertion_at_removal_end_waits() {
+        let removal = Fix::safe("a", Edit::removal(Span::new(0, 2), ""));
+        let insertion = Fix::safe("b", Edit::insert(2, "!"));
+        let (out, _, applied) = apply("abc", &[&removal, &insertion]);
+        assert_eq!(out, "c");
+        assert_eq!(applied, 1);
+        // An insertion taken first makes a removal that touches it wait instead.
+        let at_start = Fix::safe("c", Edit::insert(0, "!"));
+        let (out, _, applied) = apply("abc", &[&at_start, &removal]);
+        assert_eq!(out, "!abc");
+        assert_eq!(applied, 1);
     }
 
     #[test]

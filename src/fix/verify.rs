@@ -27,8 +27,11 @@ struct Leaf {
 fn check_yaml(before: &str, after: &str, edits: &[Edit]) -> Result<(), String> {
     let old = Tree::parse(before).map_err(|e| format!("the original no longer parses: {e}"))?;
     let new = Tree::parse(after).map_err(|e| format!("the fixed text is not valid YAML: {e}"))?;
-    let (old_leaves, old_anchors) = flatten(&old, before);
-    let (new_leaves, new_anchors) = flatten(&new, after);
+    // Keys and items inside a declared removal are left out of the original's leaves, and the
+    // items after a removed one are numbered as in the fixed text.
+    let removed: Vec<Span> = edits.iter().filter(|e| e.removal).map(|e| e.span).collect();
+    let (old_leaves, old_anchors) = flatten(&old, before, &removed);
+    let (new_leaves, new_anchors) = flatten(&new, after, &[]);
     // Replaced ranges sorted by start, so each leaf's check is a binary search.
     let mut replaced_spans: Vec<Span> = edits
         .iter()
@@ -76,8 +79,18 @@ fn duplicate_count(tree: &Tree) -> usize {
         .sum()
 }
 
-/// Lists every leaf of every document with its path, and the names of all anchors.
-fn flatten(tree: &Tree, text: &str) -> (BTreeMap<String, Leaf>, BTreeSet<String>) {
+/// Lists every leaf of every document with its path, and the names of all anchors, leaving out
+/// mapping entries and sequence items that lie wholly inside a span of `removed`.
+fn flatten(
+    tree: &Tree,
+    text: &str,
+    removed: &[Span],
+) -> (BTreeMap<String, Leaf>, BTreeSet<String>) {
+    let is_removed = |span: Span| {
+        removed
+            .iter()
+            .any(|r| r.start <= span.start && span.end <= r.end)
+    };
     let mut leaves = BTreeMap::new();
     let mut anchors = BTreeSet::new();
     let mut stack: Vec<(NodeId, String)> = tree
@@ -113,6 +126,9 @@ fn flatten(tree: &Tree, text: &str) -> (BTreeMap<String, Leaf>, BTreeSet<String>
             }
             NodeKind::Mapping { entries, .. } => {
                 for (index, &(key, value)) in entries.iter().enumerate() {
+                    if is_removed(tree.node(key).span.cover(tree.node(value).span)) {
+                        continue;
+                    }
                     // Keys are unique in valid Compose files; the index keeps merge keys apart.
                     let name = tree
                         .scalar(key)
@@ -126,7 +142,10 @@ fn flatten(tree: &Tree, text: &str) -> (BTreeMap<String, Leaf>, BTreeSet<String>
                 }
             }
             NodeKind::Sequence { items, .. } => {
-                for (index, &item) in items.iter().enumerate() {
+                let kept_items = items
+                    .iter()
+                    .filter(|&&item| !is_removed(tree.node(item).span));
+                for (index, &item) in kept_items.enumerate() {
                     stack.push((item, format!("{path}[{index}]")));
                 }
             }

@@ -308,6 +308,231 @@ impl<'a> Editor<'a> {
         }
     }
 
+    /// Returns an edit that deletes the entry with key node `key` from mapping `map`: the
+    /// entry's lines in a block mapping, or the entry and one comma in a flow mapping. A comment
+    /// on the entry's last line goes with it, and comments on other lines stay.
+    ///
+    /// The entry must have a plain key and a value without anchors, tags, aliases, block
+    /// scalars or comments inside, and must not be the mapping's only entry, because the
+    /// mapping would then turn into a null.
+    pub fn remove_entry(&self, map: NodeId, key: NodeId) -> Result<Edit, String> {
+        self.reject_unsupported_file()?;
+        self.reject_shared(map)?;
+        let NodeKind::Mapping { entries, flow } = &self.tree.node(map).kind else {
+            return Err("the value is not a mapping".into());
+        };
+        let index = entries
+            .iter()
+            .position(|&(k, _)| k == key)
+            .ok_or("the key is not written in the mapping")?;
+        if entries.len() == 1 {
+            return Err("the entry is the only one in its mapping".into());
+        }
+
+        self.check_key(key)?;
+        let value = entries[index].1;
+        self.check_removable(value)?;
+
+        let start = self.tree.node(key).span.start;
+        let end = self
+            .tree
+            .node(key)
+            .span
+            .end
+            .max(self.tree.node(value).span.end);
+        let edit = if *flow {
+            let spans: Vec<Span> = entries
+                .iter()
+                .map(|&(k, v)| self.tree.node(k).span.cover(self.tree.node(v).span))
+                .collect();
+            self.remove_flow_element(&spans, index)?
+        } else {
+            if !self.text[line_start(self.text, start)..start]
+                .chars()
+                .all(|c| c == ' ')
+            {
+                return Err("the key shares its line with other syntax".into());
+            }
+            self.remove_lines(start, end)?
+        };
+
+        self.reject_comments_inside(start, end)?;
+        Ok(edit)
+    }
+
+    /// Returns the edits that delete `item` from sequence `seq`: its line in a block sequence,
+    /// or the item and one comma in a flow sequence. Removing the only item leaves `[]`, since
+    /// Compose rejects a list key left empty. A comment on the item's last line goes with it,
+    /// and comments on other lines stay.
+    ///
+    /// A block item's removal comes with an edit that rewrites the colon after the sequence's
+    /// key unchanged. Two removals from one sequence then conflict, so they happen in separate
+    /// passes, and the second one finds out whether it removes the last item.
+    pub fn remove_item(&self, seq: NodeId, item: NodeId) -> Result<Vec<Edit>, String> {
+        self.reject_unsupported_file()?;
+        self.reject_shared(seq)?;
+        let node = self.tree.node(seq);
+        let NodeKind::Sequence { items, flow } = &node.kind else {
+            return Err("the value is not a sequence".into());
+        };
+        let index = items
+            .iter()
+            .position(|&i| i == item)
+            .ok_or("the item is not written in the sequence")?;
+        if !matches!(self.tree.node(item).kind, NodeKind::Scalar { .. }) {
+            return Err("the item is not a scalar".into());
+        }
+
+        self.check_removable(item)?;
+        let item_span = self.tree.node(item).span;
+        self.reject_comments_inside(item_span.start, item_span.end)?;
+
+        if *flow {
+            if items.len() == 1 {
+                self.reject_comments_inside(node.span.start, node.span.end)?;
+                return Ok(vec![Edit::removal(node.span, "[]")]);
+            }
+            let spans: Vec<Span> = items.iter().map(|&i| self.tree.node(i).span).collect();
+            return Ok(vec![self.remove_flow_element(&spans, index)?]);
+        }
+
+        let dash =
+            dash_before(self.text, item_span.start).ok_or("the item is not introduced by `-`")?;
+        if !self.text[line_start(self.text, dash)..dash]
+            .chars()
+            .all(|c| c == ' ')
+        {
+            return Err("the item shares its line with other syntax".into());
+        }
+        let first_dash = dash_before(self.text, self.tree.node(items[0]).span.start)
+            .ok_or("the first item is not introduced by `-`")?;
+        let colon = self.colon_before_block(seq, first_dash)?;
+
+        if items.len() == 1 {
+            // `key:` and the item's line become `key: []`, and the rest of the item's line and
+            // any deeper comment lines below it are written back unchanged. The edit ends where
+            // an item appended to this sequence would go, so such an insertion waits a pass.
+            self.rest_of_line(item_span.end)?;
+            let end = self.block_end(item_span.end, self.prefix_width(dash)?);
+            let trailing = &self.text[item_span.end..end];
+            return Ok(vec![Edit::removal(
+                Span::new(colon, end),
+                format!(": []{trailing}"),
+            )]);
+        }
+
+        let lock = Edit::replace(Span::new(colon, colon + 1), ":");
+        Ok(vec![lock, self.remove_lines(dash, item_span.end)?])
+    }
+
+    /// Finds the offset of the colon after the key whose value is the block sequence `seq`, which
+    /// starts at `dash`, when only spaces and line breaks lie between the two.
+    fn colon_before_block(&self, seq: NodeId, dash: usize) -> Result<usize, String> {
+        let parent = self
+            .tree
+            .node(seq)
+            .parent
+            .ok_or("the sequence is not the value of a key")?;
+        let key = self
+            .tree
+            .entries(parent)
+            .iter()
+            .find(|&&(_, v)| v == seq)
+            .map(|&(k, _)| k)
+            .ok_or("the sequence is not the value of a key")?;
+        let after_key = self.tree.node(key).span.end;
+        let between = &self.text[after_key..dash];
+        let colon = between
+            .find(|c: char| c != ' ' && c != '\t')
+            .filter(|&i| between[i..].starts_with(':'))
+            .ok_or("no `:` follows the sequence's key")?;
+        if !between[colon + 1..]
+            .chars()
+            .all(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+        {
+            return Err("a comment, anchor or tag comes before the sequence".into());
+        }
+        Ok(after_key + colon)
+    }
+
+    /// Returns a removal of the lines from the one containing `start` to the one containing `end`,
+    /// which must hold nothing after `end` but spaces and a comment. Without a final line
+    /// break, the line break before the lines goes instead, so the file still ends without one.
+    fn remove_lines(&self, start: usize, end: usize) -> Result<Edit, String> {
+        self.rest_of_line(end)?;
+        let text = self.text;
+        let first = line_start(text, start);
+        let after = next_line_start(text, end);
+        if after == text.len() && !text.ends_with('\n') && first > 0 {
+            let before = text[..first - 1]
+                .strip_suffix('\r')
+                .map_or(first - 1, str::len);
+            return Ok(Edit::removal(Span::new(before, after), ""));
+        }
+        Ok(Edit::removal(Span::new(first, after), ""))
+    }
+
+    /// Checks that only spaces, tabs and a comment follow `offset` on its line.
+    fn rest_of_line(&self, offset: usize) -> Result<(), String> {
+        let line_end = self.text[offset..]
+            .find(['\r', '\n'])
+            .map_or(self.text.len(), |i| offset + i);
+        let rest = self.text[offset..line_end].trim_start_matches([' ', '\t']);
+        if rest.is_empty() || rest.starts_with('#') {
+            Ok(())
+        } else {
+            Err("other syntax follows the value on its line".into())
+        }
+    }
+
+    /// Returns a removal of element `index` of a flow collection whose elements span `spans`: up to
+    /// the next element, or from the end of the previous one for the last element.
+    fn remove_flow_element(&self, spans: &[Span], index: usize) -> Result<Edit, String> {
+        let span = match (spans.get(index + 1), index.checked_sub(1)) {
+            (Some(next), _) => Span::new(spans[index].start, next.start),
+            (None, Some(previous)) => Span::new(spans[previous].end, spans[index].end),
+            (None, None) => return Err("the element is the only one in its collection".into()),
+        };
+        self.reject_comments_inside(span.start, span.end)?;
+        Ok(Edit::removal(span, ""))
+    }
+
+    /// Rejects a removal when a comment starts between `start` and `end`.
+    fn reject_comments_inside(&self, start: usize, end: usize) -> Result<(), String> {
+        let first = self.tree.comments.partition_point(|c| c.span.start < start);
+        match self.tree.comments.get(first) {
+            Some(comment) if comment.span.start < end => {
+                Err("a comment lies inside the text to remove".into())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Rejects removing `node` when it or anything inside it is an alias, carries an anchor or
+    /// a tag, or is a block scalar, since deleting those can change other parts of the file.
+    fn check_removable(&self, node: NodeId) -> Result<(), String> {
+        let mut stack = vec![node];
+        while let Some(id) = stack.pop() {
+            let current = self.tree.node(id);
+            if current.anchor.is_some() || current.tag.is_some() {
+                return Err("the value carries an anchor or a tag".into());
+            }
+            match &current.kind {
+                NodeKind::Alias { .. } => return Err("the value is an alias".into()),
+                NodeKind::Scalar {
+                    quoting: Quoting::Block,
+                    ..
+                } => return Err("the value is a block scalar".into()),
+                NodeKind::Scalar { .. } => {}
+                NodeKind::Mapping { entries, .. } => {
+                    stack.extend(entries.iter().flat_map(|&(k, v)| [k, v]));
+                }
+                NodeKind::Sequence { items, .. } => stack.extend(items),
+            }
+        }
+        Ok(())
+    }
+
     /// Quotes `item` the way the existing `items` are quoted, when they all use one style.
     fn quote_like(&self, items: &[NodeId], item: &str) -> String {
         let styles: Vec<Quoting> = items
@@ -370,19 +595,7 @@ impl<'a> Editor<'a> {
     ) -> Result<Edit, String> {
         self.check_trailing_block_scalar(node)?;
         let text = self.text;
-        let content_end = text[..self.tree.node(node).span.end].trim_end().len();
-        let mut at = next_line_start(text, content_end);
-        loop {
-            let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-            let line = &text[at..line_end];
-            let trimmed = line.trim_start_matches(' ');
-            let deeper = line.len() - trimmed.len() > indent;
-            if at < text.len() && deeper && trimmed.starts_with('#') {
-                at = next_line_start(text, at);
-            } else {
-                break;
-            }
-        }
+        let at = self.block_end(self.tree.node(node).span.end, indent);
         let eol = self.style.eol;
         let mut content = lines.join(eol);
         if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
@@ -392,6 +605,26 @@ impl<'a> Editor<'a> {
             content.push_str(eol);
         }
         Ok(Edit::insert(at, content))
+    }
+
+    /// Returns the offset where lines added to a block collection at `indent` spaces go: the
+    /// start of the line after the content ending at `content_end`, moved past comment lines
+    /// indented deeper than `indent`, which belong to the collection's last value.
+    fn block_end(&self, content_end: usize, indent: usize) -> usize {
+        let text = self.text;
+        let content_end = text[..content_end].trim_end().len();
+        let mut at = next_line_start(text, content_end);
+        loop {
+            let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            let line = &text[at..line_end];
+            let trimmed = line.trim_start_matches(' ');
+            let deeper = line.len() - trimmed.len() > indent;
+            if at < text.len() && deeper && trimmed.starts_with('#') {
+                at = next_line_start(text, at);
+            } else {
+                return at;
+            }
+        }
     }
 
     /// Refuses when the last value inside `node` is a block scalar whose trailing blank lines
@@ -626,6 +859,95 @@ mod tests {
             e.replace_scalar(value, "true").unwrap()
         });
         assert_eq!(out, "services:\n  web:\n    read_only: \"true\"  # why\n");
+    }
+
+    #[test]
+    fn remove_entry_takes_its_line_and_comment() {
+        let text = "services:\n  web:\n    image: x\n    # why\n    privileged: true  # now\n    user: \"1\"\n";
+        let out = edit_text(text, |e, t| {
+            let key = t.get(service(t), "privileged").unwrap().key;
+            e.remove_entry(service(t), key).unwrap()
+        });
+        assert_eq!(
+            out,
+            "services:\n  web:\n    image: x\n    # why\n    user: \"1\"\n"
+        );
+    }
+
+    #[test]
+    fn remove_entry_keeps_a_missing_final_newline() {
+        let text = "services:\n  web:\n    image: x\n    privileged: true";
+        let out = edit_text(text, |e, t| {
+            let key = t.get(service(t), "privileged").unwrap().key;
+            e.remove_entry(service(t), key).unwrap()
+        });
+        assert_eq!(out, "services:\n  web:\n    image: x");
+    }
+
+    #[test]
+    fn remove_entry_from_flow_mapping() {
+        let text = "services:\n  web: {image: x, privileged: true}\n";
+        let out = edit_text(text, |e, t| {
+            let key = t.get(service(t), "privileged").unwrap().key;
+            e.remove_entry(service(t), key).unwrap()
+        });
+        assert_eq!(out, "services:\n  web: {image: x}\n");
+    }
+
+    #[test]
+    fn remove_only_entry_is_rejected() {
+        let text = "services:\n  web:\n    privileged: true\n";
+        let tree = Tree::parse(text).unwrap();
+        let style = Style::detect(&tree, text);
+        let editor = Editor::new(&tree, text, &style);
+        let key = tree.get(service(&tree), "privileged").unwrap().key;
+        assert!(editor.remove_entry(service(&tree), key).is_err());
+    }
+
+    fn remove_item_text(text: &str, index: usize) -> String {
+        let tree = Tree::parse(text).unwrap();
+        let style = Style::detect(&tree, text);
+        let editor = Editor::new(&tree, text, &style);
+        let seq = tree.get(service(&tree), "security_opt").unwrap().value;
+        let item = tree.items(seq)[index];
+        let fix = Fix {
+            applicability: crate::fix::Applicability::Unsafe,
+            title: "test".into(),
+            edits: editor.remove_item(seq, item).unwrap(),
+        };
+        apply(text, &[&fix]).0
+    }
+
+    #[test]
+    fn remove_item_from_block_and_flow_sequences() {
+        let text = "services:\n  web:\n    security_opt:\n      - a\n      - b  # why\n      - c\n";
+        assert_eq!(
+            remove_item_text(text, 1),
+            "services:\n  web:\n    security_opt:\n      - a\n      - c\n"
+        );
+        let text = "services:\n  web:\n    security_opt: [a, b, c]\n";
+        assert_eq!(
+            remove_item_text(text, 1),
+            "services:\n  web:\n    security_opt: [a, c]\n"
+        );
+        assert_eq!(
+            remove_item_text(text, 2),
+            "services:\n  web:\n    security_opt: [a, b]\n"
+        );
+    }
+
+    #[test]
+    fn remove_only_item_leaves_an_empty_list() {
+        let text = "services:\n  web:\n    security_opt:\n      - a  # why\n    image: x\n";
+        assert_eq!(
+            remove_item_text(text, 0),
+            "services:\n  web:\n    security_opt: []  # why\n    image: x\n"
+        );
+        let text = "services:\n  web:\n    security_opt: [a]\n";
+        assert_eq!(
+            remove_item_text(text, 0),
+            "services:\n  web:\n    security_opt: []\n"
+        );
     }
 
     #[test]

@@ -49,6 +49,16 @@ impl Limit {
         }
     }
 
+    /// Returns whether either spelling sets a positive limit, or a value that depends on a
+    /// variable without a default and so may be one.
+    pub fn may_be_set(&self, cx: &ServiceContext) -> bool {
+        let service_entry = cx.get(self.service_key);
+        let deploy_entry = cx.get_path(&["deploy", "resources", "limits", self.deploy_key]);
+        [self.read(cx, service_entry), self.read(cx, deploy_entry)]
+            .iter()
+            .any(|r| matches!(r, Reading::Positive | Reading::Unknown(..)))
+    }
+
     /// Reports the service when neither spelling sets a positive limit.
     pub fn check(&self, cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         let service_entry = cx.get(self.service_key);

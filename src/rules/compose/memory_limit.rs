@@ -31,3 +31,9 @@ static LIMIT: Limit = Limit {
 pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     LIMIT.check(cx, out);
 }
+
+/// Returns whether the service sets a positive memory limit in either spelling, or one that
+/// depends on a variable without a default.
+pub fn may_be_limited(cx: &ServiceContext) -> bool {
+    LIMIT.may_be_set(cx)
+}

@@ -4,12 +4,16 @@
 //! supplied by a merge key counts as set, and a finding on a merged value points at the
 //! anchor's text with a second label at the merge site.
 
+pub mod cap_add;
 pub mod cap_drop_all;
+pub mod cgroup_parent;
 pub mod consistency;
 pub mod cpu_limit;
+pub mod default_bridge_network;
 pub mod docker_socket;
 pub mod healthcheck;
 pub mod host_devices;
+pub mod host_namespaces;
 pub mod image_pinned;
 pub mod limits;
 pub mod log_rotation;
@@ -17,12 +21,15 @@ pub mod memory_limit;
 pub mod mount_propagation;
 pub mod no_new_privileges;
 pub mod non_root_user;
+pub mod oom_kill_disable;
 pub mod pids_limit;
 pub mod port_all_interfaces;
+pub mod privileged;
 pub mod privileged_host_port;
 pub mod read_only_rootfs;
 pub mod restart_policy;
 pub mod secret_in_environment;
+pub mod security_opt;
 pub mod sensitive_host_mount;
 
 use crate::compose::volumes::{Mount, mounts};
@@ -406,7 +413,11 @@ pub fn check(file: &ComposeFile, options: CheckOptions, out: &mut Vec<Diagnostic
         secret_in_environment::check(&cx, &mut found);
         non_root_user::check(&cx, &mut found);
         no_new_privileges::check(&cx, &mut found);
+        privileged::check(&cx, &mut found);
         docker_socket::check(&cx, &mut found);
+        host_namespaces::check(&cx, &mut found);
+        security_opt::check(&cx, &mut found);
+        cap_add::check(&cx, &mut found);
         sensitive_host_mount::check(&cx, &mut found);
         host_devices::check(&cx, &mut found);
         mount_propagation::check(&cx, &mut found);
@@ -417,6 +428,9 @@ pub fn check(file: &ComposeFile, options: CheckOptions, out: &mut Vec<Diagnostic
         healthcheck::check(&cx, &mut found);
         restart_policy::check(&cx, &mut found);
         image_pinned::check(&cx, &mut found);
+        cgroup_parent::check(&cx, &mut found);
+        oom_kill_disable::check(&cx, &mut found);
+        default_bridge_network::check(&cx, &mut found);
         consistency::check(&cx, &mut found);
         // An override file, or a service extending one in another file, states only part of
         // the service: a key it does not set may be set elsewhere. Findings about missing keys

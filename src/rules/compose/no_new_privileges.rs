@@ -1,6 +1,7 @@
 //! DH107 no-new-privileges: processes in the container can gain privileges through setuid
 //! and setcap binaries.
 
+use super::security_opt::split_security_opt;
 use super::{ServiceContext, parse_bool};
 use crate::compose::{Interpolated, interpolate};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -21,15 +22,6 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 const HELP: &str = "Add `no-new-privileges:true` to `security_opt`";
-
-/// Splits a `security_opt` entry into its option name and value; Docker accepts both `:` and
-/// `=` as the separator.
-pub fn split_security_opt(entry: &str) -> (&str, Option<&str>) {
-    match entry.find([':', '=']) {
-        Some(i) => (entry[..i].trim(), Some(entry[i + 1..].trim())),
-        None => (entry.trim(), None),
-    }
-}
 
 /// DH107: flags a service whose `security_opt` has no enabled no-new-privileges entry.
 pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
