@@ -251,7 +251,8 @@ fn process(candidate: &Candidate, settings: &Arc<Settings>, action: Action) -> F
         return report;
     };
     let options = lint::LintOptions::for_path(&candidate.path, settings.clone());
-    let fixed = match fix::fix_text(candidate.kind, original, mode, &options) {
+    let linted = report.diagnostics.clone();
+    let fixed = match fix::fix_linted_text(candidate.kind, original, linted, mode, &options) {
         Ok(fixed) if fixed.text != original => fixed,
         Ok(_) => return report,
         Err(error) => {

@@ -254,10 +254,22 @@ pub fn fix_text(
     mode: FixMode,
     options: &LintOptions,
 ) -> Result<FixedText, String> {
+    fix_linted_text(kind, text, lint_text_with(kind, text, options), mode, options)
+}
+
+/// Like [`fix_text`], for a text whose findings with `options` are already known, which saves
+/// linting it again.
+pub fn fix_linted_text(
+    kind: FileKind,
+    text: &str,
+    diagnostics: Vec<Diagnostic>,
+    mode: FixMode,
+    options: &LintOptions,
+) -> Result<FixedText, String> {
     let lint_text = |text: &str| lint_text_with(kind, text, options);
     let mut current = text.to_owned();
     let mut fixed = 0;
-    let mut diagnostics = lint_text(&current);
+    let mut diagnostics = diagnostics;
     // A file that does not parse gets no fix: edits are only made on a tree that was read.
     if diagnostics
         .iter()
