@@ -9,7 +9,10 @@ use std::fs;
 use std::path::Path;
 
 use dhlint::discovery::FileKind;
-use dhlint::lint::lint_text;
+use std::sync::Arc;
+
+use dhlint::config::{ConfigFile, Overrides, Settings};
+use dhlint::lint::{LintOptions, lint_text_with};
 use dhlint::rules::RULES;
 
 const SECTIONS: &[&str] = &[
@@ -44,13 +47,29 @@ fn code_block(body: &str) -> (String, String) {
     (language.trim().to_owned(), code.to_owned())
 }
 
-fn codes_found(language: &str, code: &str) -> Vec<&'static str> {
+/// Lints `code` with `rule` turned on as well, so that the pages of rules that are off by
+/// default are checked too, and returns the codes found.
+fn codes_found(rule: &str, language: &str, code: &str) -> Vec<&'static str> {
     let kind = match language {
         "yaml" => FileKind::Compose,
         "dockerfile" => FileKind::Dockerfile,
+        "json" => FileKind::Daemon,
         other => panic!("unknown code block language `{other}`"),
     };
-    lint_text(kind, code).iter().map(|d| d.rule.code).collect()
+    let overrides = Overrides {
+        extend_select: vec![rule.to_owned()],
+        ..Overrides::default()
+    };
+    let settings = Settings::resolve(&ConfigFile::default(), None, Path::new("."), &overrides)
+        .expect("valid settings");
+    let options = LintOptions {
+        settings: Arc::new(settings),
+        ..LintOptions::default()
+    };
+    lint_text_with(kind, code, &options)
+        .iter()
+        .map(|d| d.rule.code)
+        .collect()
 }
 
 #[test]
@@ -97,7 +116,7 @@ fn pages_have_the_sections_in_order() {
 fn example_triggers_the_rule() {
     for rule in RULES {
         let (language, code) = code_block(section(rule.doc, "Example").unwrap());
-        let found = codes_found(&language, &code);
+        let found = codes_found(rule.code, &language, &code);
         assert!(
             found.contains(&rule.code),
             "{} Example gives {found:?}",
@@ -110,7 +129,7 @@ fn example_triggers_the_rule() {
 fn use_instead_does_not_trigger_the_rule() {
     for rule in RULES {
         let (language, code) = code_block(section(rule.doc, "Use instead").unwrap());
-        let found = codes_found(&language, &code);
+        let found = codes_found(rule.code, &language, &code);
         assert!(
             !found.contains(&rule.code),
             "{} Use instead gives {found:?}",

@@ -8,6 +8,7 @@
 //! a byte-order mark stay as they were.
 
 pub mod diff;
+pub mod json;
 pub mod verify;
 pub mod write;
 pub mod yaml;
