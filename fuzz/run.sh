@@ -4,22 +4,22 @@
 #   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]     (default: 600 seconds, every target)
 #
 # Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`). Seeds come from the
-# repository's fixtures and, when DHLINT_CORPUS names a folder, from its compose/ and dockerfile/
-# files. Crashes are saved under fuzz/artifacts/<target>/.
+# repository's fixtures (`*.json` files for the daemon targets) and, when DHLINT_CORPUS names a
+# folder, from its compose/ and dockerfile/ files. Crashes are saved under fuzz/artifacts/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(compose dockerfile fix_compose fix_dockerfile)
+[ ${#targets[@]} -gt 0 ] || targets=(compose dockerfile daemon fix_compose fix_dockerfile fix_daemon)
 
 seed() {
   local target=$1 kind=$2
   mkdir -p "corpus/$target"
-  find ../fixtures -type f \( -name '*.yaml' -o -name '*.yml' -o -name 'Dockerfile*' -o -name '*.Dockerfile' \) -print0 |
+  find ../fixtures -type f \( -name '*.yaml' -o -name '*.yml' -o -name 'Dockerfile*' -o -name '*.Dockerfile' -o -name '*.json' \) -print0 |
     while IFS= read -r -d '' file; do
       case "$kind:$file" in
-        compose:*.yaml | compose:*.yml | dockerfile:*Dockerfile*) cp "$file" "corpus/$target/$(sha1sum < "$file" | cut -c1-16)" ;;
+        compose:*.yaml | compose:*.yml | dockerfile:*Dockerfile* | daemon:*.json) cp "$file" "corpus/$target/$(sha1sum < "$file" | cut -c1-16)" ;;
       esac
     done
   if [ -n "${DHLINT_CORPUS:-}" ] && [ -d "$DHLINT_CORPUS/$kind" ]; then
@@ -32,6 +32,7 @@ seed() {
 for target in "${targets[@]}"; do
   case "$target" in
     compose | fix_compose) seed "$target" compose ;;
+    daemon | fix_daemon) seed "$target" daemon ;;
     *) seed "$target" dockerfile ;;
   esac
   log="$(mktemp)"

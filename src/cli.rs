@@ -11,8 +11,8 @@ fn parse_severity(value: &str) -> Result<Severity, String> {
     value.parse()
 }
 
-/// Docker hardening linter: finds where Compose files and Dockerfiles keep Docker's
-/// permissive defaults.
+/// Docker hardening linter: finds where Compose files, Dockerfiles and daemon.json files keep
+/// Docker's permissive defaults.
 #[derive(Debug, Parser)]
 #[command(name = "dhlint", version, about, long_about = None)]
 #[command(group(clap::ArgGroup::new("fixing").args(["fix", "diff"])))]
@@ -22,8 +22,8 @@ pub struct Args {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Files or directories to lint. Directories are walked for Compose files and Dockerfiles,
-    /// and files named here are linted whatever their name.
+    /// Files or directories to lint. Directories are walked for Compose files, Dockerfiles and
+    /// `daemon.json` files, and files named here are linted whatever their name.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
 
@@ -84,6 +84,11 @@ pub struct Args {
     /// Read files named on the command line as this kind, whatever their name.
     #[arg(long, value_enum)]
     pub kind: Option<FileKind>,
+
+    /// Lint FILE as a Docker daemon configuration (`daemon.json`) whatever its name, and let
+    /// its daemon-wide defaults count for the Compose files of the run. Repeat for more files.
+    #[arg(long, value_name = "FILE")]
+    pub daemon_config: Vec<PathBuf>,
 
     /// Also lint hidden files and directories (names starting with `.`).
     #[arg(long)]

@@ -72,6 +72,7 @@ fn target_name(target: Target) -> &'static str {
         Target::Any => "any",
         Target::Compose => "compose",
         Target::Dockerfile => "dockerfile",
+        Target::Daemon => "daemon",
     }
 }
 

@@ -13,6 +13,8 @@ pub enum FileKind {
     Compose,
     /// A Dockerfile or Containerfile.
     Dockerfile,
+    /// A Docker daemon configuration file, `daemon.json`.
+    Daemon,
 }
 
 impl FileKind {
@@ -21,6 +23,7 @@ impl FileKind {
         match self {
             FileKind::Compose => "compose",
             FileKind::Dockerfile => "dockerfile",
+            FileKind::Daemon => "daemon",
         }
     }
 }
@@ -84,8 +87,12 @@ const NOT_DOCKERFILE_SUFFIXES: &[&str] = &[
 /// `docker-compose.prod.yml`, `docker-compose-dev.yml`). Dockerfile: `Dockerfile`,
 /// `Containerfile` and their variants with a suffix after `.`, `-` or `_` (`Dockerfile.dev`,
 /// `Dockerfile-prod`), and `<prefix>.Dockerfile`, except templates and other look-alikes.
+/// Daemon configuration: `daemon.json`.
 pub fn classify(file_name: &str) -> Option<FileKind> {
     let lower = file_name.to_ascii_lowercase();
+    if lower == "daemon.json" {
+        return Some(FileKind::Daemon);
+    }
     let is_yaml = lower.ends_with(".yaml") || lower.ends_with(".yml");
     if is_yaml {
         let stem = lower.rsplit_once('.').map_or("", |(stem, _)| stem);
@@ -118,13 +125,14 @@ pub fn classify(file_name: &str) -> Option<FileKind> {
 }
 
 /// Guesses the kind of a file named on the command line whose name does not match: YAML
-/// extensions are Compose, anything else is a Dockerfile.
+/// extensions are Compose, `.json` is a daemon configuration, anything else is a Dockerfile.
 fn guess(path: &Path) -> FileKind {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase());
     match name {
         Some(name) if name.ends_with(".yaml") || name.ends_with(".yml") => FileKind::Compose,
+        Some(name) if name.ends_with(".json") => FileKind::Daemon,
         _ => FileKind::Dockerfile,
     }
 }
@@ -235,6 +243,41 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Candidate>, Ve
     (found, errors)
 }
 
+/// Adds the files given with `--daemon-config` to `found` as explicit daemon configurations,
+/// keeping the list sorted and each file once. A file the walk already found is read as a
+/// daemon configuration from then on.
+pub fn add_daemon_configs(
+    found: &mut Vec<Candidate>,
+    errors: &mut Vec<WalkError>,
+    paths: &[PathBuf],
+) {
+    for path in paths {
+        if !path.is_file() {
+            let reason = if path.exists() {
+                "not a regular file"
+            } else {
+                "no such file"
+            };
+            errors.push(WalkError {
+                path: Some(path.clone()),
+                message: format!("{}: {reason} (given with --daemon-config)", path.display()),
+            });
+            continue;
+        }
+        let path = clean(path);
+        let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        found.retain(|c| {
+            std::fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone()) != canonical
+        });
+        found.push(Candidate {
+            path,
+            kind: FileKind::Daemon,
+            explicit: true,
+        });
+    }
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
 fn fs_is_symlink(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
@@ -285,6 +328,20 @@ mod tests {
             "composer.yml",
             "mycompose.yaml",
             "compose.json",
+        ] {
+            assert_eq!(classify(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn daemon_names() {
+        assert_eq!(classify("daemon.json"), Some(FileKind::Daemon));
+        assert_eq!(classify("Daemon.JSON"), Some(FileKind::Daemon));
+        for name in [
+            "daemon.json.bak",
+            "my-daemon.json",
+            "daemon.yaml",
+            "config.json",
         ] {
             assert_eq!(classify(name), None, "{name}");
         }

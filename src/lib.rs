@@ -1,13 +1,15 @@
-//! dhlint: a Docker hardening linter for Compose files and Dockerfiles.
+//! dhlint: a Docker hardening linter for Compose files, Dockerfiles and daemon configuration
+//! files.
 //!
 //! The pipeline is discovery ([`discovery`]) → parsing ([`compose`] over [`yaml`],
-//! [`dockerfile`]) → rules ([`rules`]) → reporting ([`report`]). [`run`] ties them together for
+//! [`dockerfile`], [`daemon`]) → rules ([`rules`]) → reporting ([`report`]). [`run`] ties them together for
 //! the command line; [`lint::lint_text`] lints one text, for tests and embedding.
 
 pub mod cli;
 pub mod commands;
 pub mod compose;
 pub mod config;
+pub mod daemon;
 pub mod diagnostic;
 pub mod discovery;
 pub mod dockerfile;

@@ -60,9 +60,14 @@ pub fn lint_path(path: &Path, kind: FileKind) -> FileReport {
 
 /// Reads and lints the file at `path` as `kind` with `settings`.
 pub fn lint_path_with(path: &Path, kind: FileKind, settings: Arc<Settings>) -> FileReport {
-    let (source, diagnostics) = match read_text(path, settings.max_file_size) {
+    lint_path_options(path, kind, &LintOptions::for_path(path, settings))
+}
+
+/// Reads and lints the file at `path` as `kind` with `options`.
+pub fn lint_path_options(path: &Path, kind: FileKind, options: &LintOptions) -> FileReport {
+    let (source, diagnostics) = match read_text(path, options.settings.max_file_size) {
         Ok(text) => {
-            let diagnostics = lint_text_with(kind, &text, &LintOptions::for_path(path, settings));
+            let diagnostics = lint_text_with(kind, &text, options);
             (Some(text), diagnostics)
         }
         Err(message) => (
@@ -82,7 +87,7 @@ pub fn lint_path_with(path: &Path, kind: FileKind, settings: Arc<Settings>) -> F
 }
 
 /// Reads a file as UTF-8 text, or returns a message saying why it cannot be linted.
-fn read_text(path: &Path, max_size: u64) -> Result<String, String> {
+pub fn read_text(path: &Path, max_size: u64) -> Result<String, String> {
     let metadata = fs::metadata(path).map_err(|e| io_message(&e))?;
     if metadata.is_dir() {
         return Err("Path is a directory, not a file".into());
@@ -120,8 +125,8 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
     }
     if bytes.iter().take(8192).any(|&b| b == 0) {
         return Err(
-            "File is binary (it contains NUL bytes), not a Compose file or Dockerfile. \
-                    Exclude it with `.dhlintignore` if its name misleads dhlint"
+            "File is binary (it contains NUL bytes), not a Compose file, Dockerfile or \
+                    daemon.json. Exclude it with `.dhlintignore` if its name misleads dhlint"
                 .into(),
         );
     }
@@ -150,6 +155,8 @@ pub struct LintOptions {
     pub settings: Arc<Settings>,
     /// The file's path, for per-file ignores.
     pub path: Option<PathBuf>,
+    /// The daemon configurations of the run, whose defaults count for Compose services.
+    pub daemon: Arc<crate::daemon::Facts>,
 }
 
 impl LintOptions {
@@ -165,6 +172,7 @@ impl LintOptions {
             compose_fragment: fragment,
             settings,
             path: Some(path.to_path_buf()),
+            daemon: Arc::default(),
         }
     }
 }
@@ -185,6 +193,7 @@ pub fn lint_text_with(kind: FileKind, text: &str, options: &LintOptions) -> Vec<
                 let check = rules::compose::CheckOptions {
                     fragment: options.compose_fragment,
                     settings: &options.settings,
+                    daemon: &options.daemon,
                 };
                 rules::compose::check(&file, check, &mut diagnostics);
                 // Only real comments are suppressions, not `#` inside block or quoted scalars.
@@ -225,6 +234,14 @@ pub fn lint_text_with(kind: FileKind, text: &str, options: &LintOptions) -> Vec<
                 .with_label("here"),
             ),
         },
+        FileKind::Daemon => {
+            // Strict JSON has no comments, so no finding can be suppressed in the file itself.
+            comment_starts = Some(Vec::new());
+            match crate::daemon::DaemonFile::parse(text) {
+                Ok(file) => rules::daemon::check(&file, &options.settings, &mut diagnostics),
+                Err(error) => diagnostics.push(rules::daemon::invalid_config::syntax_error(&error)),
+            }
+        }
     }
     // A finding inside a shared anchor is found once per service that merges it; keep one.
     diagnostics.sort_by(|a, b| (a.span, a.rule.code).cmp(&(b.span, b.rule.code)));

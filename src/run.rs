@@ -60,7 +60,8 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
         forced_kind: args.kind,
         threads: args.threads,
     };
-    let (candidates, walk_errors) = discovery::discover(&args.paths, &options);
+    let (mut candidates, mut walk_errors) = discovery::discover(&args.paths, &options);
+    discovery::add_daemon_configs(&mut candidates, &mut walk_errors, &args.daemon_config);
     let resolver = Resolver::new(overrides(args));
     let mut config_errors = Vec::new();
     let mut jobs: Vec<(Candidate, Arc<Settings>)> = Vec::new();
@@ -88,10 +89,12 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
     }
     if jobs.is_empty() && walk_errors.is_empty() {
         log::warn!(
-            "no Compose files or Dockerfiles found; name files directly to lint other names"
+            "no Compose files, Dockerfiles or daemon.json files found; name files directly to \
+             lint other names"
         );
     }
     log::info!("found {} files in {:.1?}", jobs.len(), started.elapsed());
+    let daemon = Arc::new(daemon_facts(&jobs));
 
     let mode = if args.unsafe_fixes {
         FixMode::Unsafe
@@ -138,7 +141,13 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
         let rendered: Vec<io::Result<Rendered>> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|(candidate, settings)| style.render(&process(candidate, settings, action)))
+                .map(|(candidate, settings)| {
+                    let options = lint::LintOptions {
+                        daemon: daemon.clone(),
+                        ..lint::LintOptions::for_path(&candidate.path, settings.clone())
+                    };
+                    style.render(&process(candidate, &options, action))
+                })
                 .collect()
         });
         for file in rendered {
@@ -232,9 +241,22 @@ fn style(args: &Args, action: Action) -> Style {
     }
 }
 
+/// Reads the daemon configurations among `jobs`, whose defaults count for the Compose files.
+fn daemon_facts(jobs: &[(Candidate, Arc<Settings>)]) -> crate::daemon::Facts {
+    let files = jobs
+        .iter()
+        .filter(|(candidate, _)| candidate.kind == discovery::FileKind::Daemon)
+        .map(|(candidate, settings)| {
+            let text = lint::read_text(&candidate.path, settings.max_file_size).unwrap_or_default();
+            crate::daemon::FileFacts::of(&candidate.path, &text)
+        })
+        .collect();
+    crate::daemon::Facts::new(files)
+}
+
 /// Lints one file and, when asked, fixes it or computes its diff.
-fn process(candidate: &Candidate, settings: &Arc<Settings>, action: Action) -> FileReport {
-    let mut report = lint::lint_path_with(&candidate.path, candidate.kind, settings.clone());
+fn process(candidate: &Candidate, options: &lint::LintOptions, action: Action) -> FileReport {
+    let mut report = lint::lint_path_options(&candidate.path, candidate.kind, options);
     let mode = match action {
         Action::Lint => return report,
         Action::Fix(mode) | Action::Diff(mode) => mode,
@@ -250,9 +272,8 @@ fn process(candidate: &Candidate, settings: &Arc<Settings>, action: Action) -> F
     else {
         return report;
     };
-    let options = lint::LintOptions::for_path(&candidate.path, settings.clone());
     let linted = report.diagnostics.clone();
-    let fixed = match fix::fix_linted_text(candidate.kind, original, linted, mode, &options) {
+    let fixed = match fix::fix_linted_text(candidate.kind, original, linted, mode, options) {
         Ok(fixed) if fixed.text != original => fixed,
         Ok(_) => return report,
         Err(error) => {

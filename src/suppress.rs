@@ -90,7 +90,7 @@ fn covered_after(kind: FileKind, lines: &[&str], line: usize) -> RangeInclusive<
     };
     let mut last = first;
     match kind {
-        FileKind::Compose => {
+        FileKind::Compose | FileKind::Daemon => {
             let indent = indent_of(lines[first]);
             for (i, text) in lines.iter().enumerate().skip(first + 1) {
                 if is_comment_or_blank(text) {

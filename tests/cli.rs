@@ -621,8 +621,109 @@ fn empty_tree_warns_that_nothing_was_found() {
         .assert()
         .code(0)
         .stderr(predicate::str::contains(
-            "no Compose files or Dockerfiles found",
+            "no Compose files, Dockerfiles or daemon.json files found",
         ));
+}
+
+/// Collects the DH107 findings of a JSON report as (severity, message) pairs.
+fn dh107(output: &[u8]) -> Vec<(String, String)> {
+    json_findings(output)
+        .iter()
+        .filter(|f| f["code"] == "DH107")
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap().to_owned(),
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+const NO_PRIVILEGE_GAIN: &str = "{\n  \"no-new-privileges\": true\n}\n";
+const PLAIN_SERVICE: &str = "services:\n  api:\n    image: nginx:1.27\n";
+
+#[test]
+fn daemon_json_satisfies_no_new_privileges() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "daemon.json", NO_PRIVILEGE_GAIN);
+    write(dir.path(), "compose.yaml", PLAIN_SERVICE);
+    let output = dhlint()
+        .current_dir(dir.path())
+        .args(["--no-config", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let found = dh107(&output.stdout);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "info");
+    assert!(found[0].1.contains("`daemon.json`"), "{}", found[0].1);
+    let daemon_findings: Vec<Value> = json_findings(&output.stdout)
+        .into_iter()
+        .filter(|f| f["path"] == "daemon.json")
+        .collect();
+    assert!(
+        daemon_findings.iter().all(|f| f["code"] != "DH303"),
+        "{daemon_findings:?}"
+    );
+}
+
+#[test]
+fn daemon_config_option_adds_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "hosts/prod.json", NO_PRIVILEGE_GAIN);
+    write(dir.path(), "app/compose.yaml", PLAIN_SERVICE);
+    let with_option = dhlint()
+        .current_dir(dir.path())
+        .args(["--no-config", "--format", "json", "app"])
+        .args(["--daemon-config", "hosts/prod.json"])
+        .output()
+        .unwrap();
+    let found = dh107(&with_option.stdout);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "info");
+    assert!(found[0].1.contains("hosts/prod.json"), "{}", found[0].1);
+    let kinds: Vec<Value> = json_findings(&with_option.stdout)
+        .iter()
+        .filter(|f| f["path"] == "hosts/prod.json")
+        .map(|f| f["code"].clone())
+        .collect();
+    assert!(!kinds.is_empty(), "the daemon configuration is linted too");
+    let without_option = dhlint()
+        .current_dir(dir.path())
+        .args(["--no-config", "--format", "json", "app"])
+        .output()
+        .unwrap();
+    let found = dh107(&without_option.stdout);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "warning");
+}
+
+#[test]
+fn daemon_json_that_does_not_load_satisfies_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "daemon.json",
+        "{\n  \"no-new-privileges\": true,\n}\n",
+    );
+    write(dir.path(), "compose.yaml", PLAIN_SERVICE);
+    let output = dhlint()
+        .current_dir(dir.path())
+        .args(["--no-config", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let found = dh107(&output.stdout);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "warning");
+}
+
+#[test]
+fn missing_daemon_config_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    dhlint()
+        .current_dir(dir.path())
+        .args(["--no-config", "--daemon-config", "absent.json", "."])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -665,4 +766,39 @@ fn override_file_reports_only_what_it_sets() {
         fs::read_to_string(dir.path().join("compose.override.yaml")).unwrap(),
         "services:\n  web:\n    ports: [\"127.0.0.1:8080:80\"]\n"
     );
+}
+
+#[test]
+fn kind_daemon_reads_any_name() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "engine.conf", "{\n  \"icc\": true\n}\n");
+    write(dir.path(), "engine.json", "{\n  \"icc\": true\n}\n");
+    for (file, kind) in [("engine.conf", Some("daemon")), ("engine.json", None)] {
+        let mut command = dhlint();
+        command
+            .current_dir(dir.path())
+            .args(["--no-config", "--format", "json", file]);
+        if let Some(kind) = kind {
+            command.args(["--kind", kind]);
+        }
+        let output = command.output().unwrap();
+        let codes: Vec<Value> = json_findings(&output.stdout)
+            .iter()
+            .map(|f| f["code"].clone())
+            .collect();
+        assert!(codes.contains(&Value::from("DH305")), "{file}: {codes:?}");
+    }
+}
+
+#[test]
+fn rules_lists_daemon_rules() {
+    let output = dhlint()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let rules = json_findings(&output.stdout);
+    let dh320 = rules.iter().find(|r| r["code"] == "DH320").unwrap();
+    assert_eq!(dh320["target"], "daemon");
+    let dh314 = rules.iter().find(|r| r["code"] == "DH314").unwrap();
+    assert_eq!(dh314["enabled"], false);
 }

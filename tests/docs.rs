@@ -69,6 +69,7 @@ fn codes_found(rule: &RuleMeta, language: &str, code: &str) -> Vec<&'static str>
     let kind = match language {
         "yaml" => FileKind::Compose,
         "dockerfile" => FileKind::Dockerfile,
+        "json" => FileKind::Daemon,
         other => panic!("unknown code block language `{other}`"),
     };
     let options = LintOptions {

@@ -1,6 +1,7 @@
 //! Inputs the fuzzers found problems with, kept under `fixtures/fuzz/` and checked the way the
 //! fuzz targets check them: lint without panicking, and a fix that passes the fixer's own check
-//! and is stable. `.yaml` files are Compose files, the others Dockerfiles.
+//! and is stable. `.yaml` files are Compose files, `.json` files daemon configurations, the
+//! others Dockerfiles.
 
 // Tests unwrap freely.
 #![allow(clippy::unwrap_used)]
@@ -21,10 +22,10 @@ fn fuzz_findings_stay_fixed() {
         if path.extension().is_some_and(|e| e == "md") {
             continue;
         }
-        let kind = if path.extension().is_some_and(|e| e == "yaml") {
-            FileKind::Compose
-        } else {
-            FileKind::Dockerfile
+        let kind = match path.extension().and_then(|e| e.to_str()) {
+            Some("yaml") => FileKind::Compose,
+            Some("json") => FileKind::Daemon,
+            _ => FileKind::Dockerfile,
         };
         let Ok(text) = String::from_utf8(fs::read(&path).unwrap()) else {
             continue;

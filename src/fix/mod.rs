@@ -8,6 +8,7 @@
 //! a byte-order mark stay as they were.
 
 pub mod diff;
+pub mod json;
 pub mod verify;
 pub mod write;
 pub mod yaml;
@@ -254,7 +255,13 @@ pub fn fix_text(
     mode: FixMode,
     options: &LintOptions,
 ) -> Result<FixedText, String> {
-    fix_linted_text(kind, text, lint_text_with(kind, text, options), mode, options)
+    fix_linted_text(
+        kind,
+        text,
+        lint_text_with(kind, text, options),
+        mode,
+        options,
+    )
 }
 
 /// Like [`fix_text`], for a text whose findings with `options` are already known, which saves

@@ -14,7 +14,17 @@ pub fn check(kind: FileKind, before: &str, after: &str, edits: &[Edit]) -> Resul
     match kind {
         FileKind::Compose => check_yaml(before, after, edits),
         FileKind::Dockerfile => check_dockerfile(before, after, edits),
+        FileKind::Daemon => check_json(before, after, edits),
     }
+}
+
+/// A fixed daemon configuration must be strict JSON and keep every key and value of the
+/// original except those an edit replaced or removed; JSON is YAML flow syntax, so the YAML
+/// comparison applies.
+fn check_json(before: &str, after: &str, edits: &[Edit]) -> Result<(), String> {
+    crate::daemon::DaemonFile::parse(after)
+        .map_err(|e| format!("the fixed text is not valid JSON: {}", e.message))?;
+    check_yaml(before, after, edits)
 }
 
 /// A leaf of a YAML tree: a scalar or an alias, addressed by its path of keys and indices.
@@ -57,6 +67,10 @@ fn check_yaml(before: &str, after: &str, edits: &[Edit]) -> Result<(), String> {
         match new_leaves.get(path) {
             Some(new_leaf) if new_leaf.value == leaf.value => {}
             Some(_) => return Err(format!("the fix would change the value at `{path}`")),
+            // A scalar that became a collection (`null` to `{...}`) is a changed value.
+            None if has_children(&new_leaves, path) => {
+                return Err(format!("the fix would change the value at `{path}`"));
+            }
             None => return Err(format!("the fix would remove `{path}`")),
         }
     }
@@ -69,6 +83,14 @@ fn check_yaml(before: &str, after: &str, edits: &[Edit]) -> Result<(), String> {
         return Err("the fix would write a key twice in one mapping".into());
     }
     Ok(())
+}
+
+/// Returns whether `leaves` has a leaf under `path`, such as `path.key` or `path[0]`.
+fn has_children(leaves: &BTreeMap<String, Leaf>, path: &str) -> bool {
+    leaves
+        .range(path.to_owned()..)
+        .take_while(|(other, _)| other.starts_with(path))
+        .any(|(other, _)| other[path.len()..].starts_with(['.', '[']))
 }
 
 /// Number of repeated keys across all mappings written in the file.

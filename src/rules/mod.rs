@@ -1,10 +1,11 @@
 //! The rule registry: metadata of every rule and the entry points that run them.
 //!
-//! Each rule lives in its own file under `compose/`, `dockerfile/` or `tool.rs` and exports a
+//! Each rule lives in its own file under `compose/`, `dockerfile/`, `daemon/` or `tool.rs` and exports a
 //! `META` constant and a check function. Its user documentation is `lints/<CODE>.md`, embedded
 //! here so that `dhlint` can show it and tests can check it.
 
 pub mod compose;
+pub mod daemon;
 pub mod dockerfile;
 pub mod secrets;
 pub mod tool;
@@ -20,6 +21,8 @@ pub enum Target {
     Compose,
     /// Dockerfiles and Containerfiles.
     Dockerfile,
+    /// Docker daemon configuration files (`daemon.json`).
+    Daemon,
 }
 
 impl Target {
@@ -29,6 +32,7 @@ impl Target {
             Target::Any => "any",
             Target::Compose => "compose",
             Target::Dockerfile => "dockerfile",
+            Target::Daemon => "daemon",
         }
     }
 }
@@ -127,6 +131,29 @@ pub static RULES: &[&RuleMeta] = &[
     &dockerfile::update_alone::META,
     &dockerfile::workdir_system_dir::META,
     &dockerfile::non_numeric_user::META,
+    &daemon::api_tcp_without_tls::META,
+    &daemon::isolation::USERNS_REMAP,
+    &daemon::isolation::NO_NEW_PRIVILEGES,
+    &daemon::logging::LOG_ROTATION,
+    &daemon::network::ICC,
+    &daemon::daemon_options::LIVE_RESTORE,
+    &daemon::network::USERLAND_PROXY,
+    &daemon::registries::INSECURE_REGISTRIES,
+    &daemon::network::IPTABLES_DISABLED,
+    &daemon::logging::LOG_LEVEL,
+    &daemon::daemon_options::EXPERIMENTAL,
+    &daemon::isolation::SECCOMP_UNCONFINED,
+    &daemon::storage::DEPRECATED_DRIVER,
+    &daemon::daemon_options::AUTHORIZATION_PLUGINS,
+    &daemon::daemon_options::DEFAULT_ULIMITS,
+    &daemon::daemon_options::CGROUP_PARENT,
+    &daemon::storage::BASESIZE,
+    &daemon::logging::CENTRALIZED_LOGGING,
+    &daemon::network::DEFAULT_BIND_IP,
+    &daemon::invalid_config::META,
+    &daemon::isolation::SELINUX_DISABLED,
+    &daemon::isolation::SHARED_NAMESPACES,
+    &daemon::registries::INSECURE_MIRROR,
 ];
 
 /// Finds a rule by code (`DH101`) or name (`read-only-rootfs`), ignoring ASCII case.
@@ -171,6 +198,7 @@ mod tests {
                 Target::Any => "0",
                 Target::Compose => "1",
                 Target::Dockerfile => "2",
+                Target::Daemon => "3",
             };
             assert_eq!(block, expected, "{} is in the wrong block", rule.code);
         }

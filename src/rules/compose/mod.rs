@@ -50,6 +50,8 @@ pub struct ServiceContext<'a> {
     pub style: &'a Style,
     /// The configuration in effect.
     pub settings: &'a Settings,
+    /// The daemon configurations of the run, whose defaults apply to the service.
+    pub daemon: &'a crate::daemon::Facts,
     /// The service being checked.
     pub service: &'a Service,
     /// The service's mapping.
@@ -362,6 +364,8 @@ pub struct CheckOptions<'a> {
     pub fragment: bool,
     /// The configuration in effect.
     pub settings: &'a Settings,
+    /// The daemon configurations of the run.
+    pub daemon: &'a crate::daemon::Facts,
 }
 
 /// Runs every Compose rule on every service of `file`.
@@ -401,6 +405,7 @@ pub fn check(file: &ComposeFile, options: CheckOptions, out: &mut Vec<Diagnostic
             file,
             style: &style,
             settings: options.settings,
+            daemon: options.daemon,
             service,
             body,
             bases,

@@ -27,6 +27,10 @@ const HELP: &str = "Add `no-new-privileges:true` to `security_opt`";
 pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     let tree = cx.tree();
     let Some(entry) = cx.get("security_opt").filter(|e| !tree.is_null(e.value)) else {
+        if let Some(note) = set_by_daemon(cx, cx.missing(&META, "security_opt", "")) {
+            out.push(note);
+            return;
+        }
         out.push(
             cx.missing(
                 &META,
@@ -90,6 +94,11 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         out.push(cx.unknown(&META, entry, "security_opt", &variable));
         return;
     } else {
+        let at_key = cx.diagnostic_at(&META, tree.node(entry.key).span, Some(entry), "");
+        if let Some(note) = set_by_daemon(cx, at_key) {
+            out.push(note);
+            return;
+        }
         cx.diagnostic_at(
             &META,
             tree.node(entry.key).span,
@@ -106,6 +115,29 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
 }
 
 const ENTRY: &str = "no-new-privileges:true";
+
+/// Turns `at`, a finding about a missing entry, into an info note when every daemon
+/// configuration of the run sets `"no-new-privileges": true`, which applies to the service too.
+fn set_by_daemon(cx: &ServiceContext, at: Diagnostic) -> Option<Diagnostic> {
+    let path = cx.daemon.no_new_privileges()?;
+    Some(
+        Diagnostic {
+            message: format!(
+                "Service `{}` does not set no-new-privileges, but the daemon configuration `{}` \
+             turns it on for every container",
+                cx.name(),
+                path.display()
+            ),
+            ..at
+        }
+        .with_severity(Severity::Info)
+        .with_label("set daemon-wide")
+        .with_help(
+            "Nothing to do on hosts that use that daemon configuration; add \
+         `no-new-privileges:true` to `security_opt` for hosts that do not",
+        ),
+    )
+}
 
 /// Adds `security_opt` with the no-new-privileges entry after copies of `kept` items.
 fn add_security_opt(cx: &ServiceContext, kept: &[NodeId]) -> Result<Fix, String> {
