@@ -667,6 +667,55 @@ fn daemon_json_satisfies_no_new_privileges() {
 }
 
 #[test]
+fn daemon_json_satisfies_log_rotation_and_port_binding() {
+    let dir = tempfile::tempdir().unwrap();
+    let daemon = "{\n  \"ip\": \"127.0.0.1\",\n  \"log-opts\": {\"max-size\": \"10m\"}\n}\n";
+    let compose = "services:\n  api:\n    image: nginx:1.27\n    ports: [\"8080:80\", \"0.0.0.0:8443:443\"]\n";
+    write(dir.path(), "daemon.json", daemon);
+    write(dir.path(), "compose.yaml", compose);
+    let findings = |dir: &Path| {
+        let output = dhlint()
+            .current_dir(dir)
+            .args([
+                "--no-config",
+                "--format",
+                "json",
+                "--select",
+                "DH123,DH126",
+                ".",
+            ])
+            .output()
+            .unwrap();
+        json_findings(&output.stdout)
+            .iter()
+            .map(|f| {
+                let code = f["code"].as_str().unwrap();
+                let severity = f["severity"].as_str().unwrap();
+                format!("{code} {severity} {}", f["message"].as_str().unwrap())
+            })
+            .collect::<Vec<String>>()
+    };
+    let with_daemon = findings(dir.path());
+    assert_eq!(with_daemon.len(), 3, "{with_daemon:?}");
+    // The port without a host IP and the missing logging become notes naming the file; the
+    // explicit wildcard address is still a warning, since the daemon's default does not apply.
+    // Findings come in position order: the service's name, then its two ports.
+    assert!(with_daemon[0].starts_with("DH126 info"), "{with_daemon:?}");
+    assert!(with_daemon[0].contains("`daemon.json`"), "{with_daemon:?}");
+    assert!(with_daemon[1].starts_with("DH123 info"), "{with_daemon:?}");
+    assert!(with_daemon[1].contains("`daemon.json`"), "{with_daemon:?}");
+    assert!(
+        with_daemon[2].starts_with("DH123 warning"),
+        "{with_daemon:?}"
+    );
+
+    fs::remove_file(dir.path().join("daemon.json")).unwrap();
+    let alone = findings(dir.path());
+    assert_eq!(alone.len(), 3, "{alone:?}");
+    assert!(alone.iter().all(|f| f.contains(" warning ")), "{alone:?}");
+}
+
+#[test]
 fn daemon_config_option_adds_the_file() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "hosts/prod.json", NO_PRIVILEGE_GAIN);

@@ -24,6 +24,14 @@ pub struct FileFacts {
 }
 
 impl FileFacts {
+    /// Returns whether `log-opts.max-size` is a positive size.
+    fn limits_json_file(&self) -> bool {
+        self.log_max_size
+            .as_deref()
+            .and_then(crate::rules::compose::parse_bytes)
+            .is_some_and(|bytes| bytes > 0.0)
+    }
+
     /// Reads the facts of the configuration at `path` whose text is `text`.
     pub fn of(path: &Path, text: &str) -> FileFacts {
         let mut facts = FileFacts {
@@ -83,6 +91,48 @@ impl Facts {
         let all = !self.files.is_empty() && self.files.iter().all(|f| f.no_new_privileges);
         all.then(|| self.files[0].path.as_path())
     }
+
+    /// Returns the first configuration when every configuration of the run rotates the logs of
+    /// containers that keep the default logging driver: `json-file` (the default) with a
+    /// positive `log-opts.max-size`, or another driver, since `local` rotates and the others
+    /// keep no logs on the host.
+    pub fn rotates_logs(&self) -> Option<&Path> {
+        let rotates = |f: &FileFacts| match f.log_driver.as_deref() {
+            None | Some("json-file") => f.limits_json_file(),
+            Some(_) => true,
+        };
+        let all = !self.files.is_empty() && self.files.iter().all(|f| f.loads && rotates(f));
+        all.then(|| self.files[0].path.as_path())
+    }
+
+    /// Returns the first configuration when every configuration of the run has `json-file` as
+    /// its default driver with a positive `log-opts.max-size`. dockerd adds the default
+    /// driver's options to a container that names the same driver, so this rotates the logs of
+    /// a service that sets `driver: json-file` without options.
+    pub fn rotates_json_file_logs(&self) -> Option<&Path> {
+        let json_file = |f: &FileFacts| {
+            f.loads
+                && matches!(f.log_driver.as_deref(), None | Some("json-file"))
+                && f.limits_json_file()
+        };
+        let all = !self.files.is_empty() && self.files.iter().all(json_file);
+        all.then(|| self.files[0].path.as_path())
+    }
+
+    /// Returns the first configuration and its address when every configuration of the run
+    /// publishes ports on a specific address (`"ip"`) instead of every interface.
+    pub fn default_address(&self) -> Option<(&Path, &str)> {
+        let specific = |f: &FileFacts| {
+            f.loads
+                && f.ip.as_deref().is_some_and(|ip| {
+                    let ip = ip.trim().trim_start_matches('[').trim_end_matches(']');
+                    !matches!(ip, "" | "0.0.0.0" | "::")
+                })
+        };
+        let first = self.files.first()?;
+        let all = self.files.iter().all(specific);
+        all.then(|| (first.path.as_path(), first.ip.as_deref().unwrap_or("")))
+    }
 }
 
 #[cfg(test)]
@@ -127,5 +177,35 @@ mod tests {
         );
         assert_eq!(Facts::new(vec![on, off]).no_new_privileges(), None);
         assert_eq!(Facts::default().no_new_privileges(), None);
+    }
+
+    #[test]
+    fn log_rotation_and_address_defaults() {
+        let rotated = facts(r#"{"log-opts": {"max-size": "10m"}}"#);
+        let local = facts(r#"{"log-driver": "local"}"#);
+        let unlimited = facts(r#"{"log-opts": {"max-file": "3"}}"#);
+        let zero = facts(r#"{"log-opts": {"max-size": "0"}}"#);
+        assert!(Facts::new(vec![rotated]).rotates_logs().is_some());
+        assert!(Facts::new(vec![local]).rotates_logs().is_some());
+        assert!(Facts::new(vec![unlimited]).rotates_logs().is_none());
+        assert!(Facts::new(vec![zero]).rotates_logs().is_none());
+        assert!(Facts::default().rotates_logs().is_none());
+        let explicit = Facts::new(vec![facts(r#"{"log-opts": {"max-size": "10m"}}"#)]);
+        assert!(explicit.rotates_json_file_logs().is_some());
+        let local = Facts::new(vec![facts(r#"{"log-driver": "local"}"#)]);
+        assert!(local.rotates_json_file_logs().is_none());
+
+        let loopback = facts(r#"{"ip": "127.0.0.1"}"#);
+        assert_eq!(
+            Facts::new(vec![loopback]).default_address(),
+            Some((Path::new("daemon.json"), "127.0.0.1"))
+        );
+        for wildcard in [r#"{"ip": "0.0.0.0"}"#, r#"{"ip": "::"}"#, "{}"] {
+            assert!(
+                Facts::new(vec![facts(wildcard)])
+                    .default_address()
+                    .is_none()
+            );
+        }
     }
 }

@@ -25,12 +25,34 @@ const MAX_FILE: &str = "\"3\"";
 const HELP: &str = "Set `logging.options.max-size` (such as `\"10m\"`) and `max-file` (such as \
                     `\"3\"`), or use the `local` driver, which rotates by default";
 
-/// Whether a setting outside the Compose file rotates the service's `json-file` logs. The
-/// daemon's `log-opts.max-size` in `daemon.json` does that, and its `log-driver` may replace
-/// `json-file` as the default driver.
-// NOTE: dhlint does not read daemon.json yet, so this always returns false.
-fn rotated_by_daemon(_cx: &ServiceContext) -> bool {
-    false
+/// Turns `finding`, about a service without rotated logs, into an info note when every daemon
+/// configuration of the run rotates them: with a positive `log-opts.max-size` for the
+/// `json-file` driver, or, when the service names no driver, also with another default
+/// `log-driver`.
+fn daemon_note(cx: &ServiceContext, explicit_json_file: bool, finding: Diagnostic) -> Diagnostic {
+    let rotated_by = if explicit_json_file {
+        cx.daemon.rotates_json_file_logs()
+    } else {
+        cx.daemon.rotates_logs()
+    };
+    let Some(path) = rotated_by else {
+        return finding;
+    };
+    Diagnostic {
+        message: format!(
+            "Service `{}` sets no log rotation, but the daemon configuration `{}` rotates the \
+             logs of every container that keeps the default driver",
+            cx.name(),
+            path.display()
+        ),
+        ..finding
+    }
+    .with_severity(Severity::Info)
+    .with_label("rotated daemon-wide")
+    .with_help(
+        "Nothing to do on hosts that use that daemon configuration; set `logging.options.max-size` \
+         for hosts that do not",
+    )
 }
 
 /// DH126: flags a service whose logs use the `json-file` driver without `max-size`.
@@ -38,11 +60,8 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     let tree = cx.tree();
     let logging = cx.get("logging").filter(|e| !tree.is_null(e.value));
     let Some(logging) = logging else {
-        if rotated_by_daemon(cx) {
-            return;
-        }
-        out.push(
-            cx.missing(
+        let finding = cx
+            .missing(
                 &META,
                 "logging",
                 format!(
@@ -53,8 +72,8 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
             )
             .with_label("no `logging` with `max-size`")
             .with_help(HELP)
-            .with_fix(add_logging(cx)),
-        );
+            .with_fix(add_logging(cx));
+        out.push(daemon_note(cx, false, finding));
         return;
     };
     if !tree.is_mapping(logging.value) {
@@ -73,8 +92,14 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         Setting::NotScalar => return,
     };
     match driver.as_deref() {
-        None | Some("json-file") if rotated_by_daemon(cx) => {}
-        None | Some("json-file") => check_options(cx, logging, driver.is_some(), out),
+        // The daemon's default options apply to a service without a driver of its own, and to
+        // one that names the daemon's default driver.
+        None | Some("json-file") => {
+            let explicit = driver.is_some();
+            let mut found = Vec::new();
+            check_options(cx, logging, explicit, &mut found);
+            out.extend(found.into_iter().map(|d| daemon_note(cx, explicit, d)));
+        }
         Some("none") => out.push(
             cx.diagnostic_at(
                 &META,

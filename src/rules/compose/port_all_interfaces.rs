@@ -25,12 +25,28 @@ const LOOPBACK: &str = "127.0.0.1";
 const HELP: &str = "Bind the port to one address, such as `127.0.0.1:8080:80`, or set `host_ip` \
                     in the long syntax";
 
-/// Whether a setting outside the Compose file binds published ports to one address, so that
-/// ports without a host IP do not listen on every interface. The daemon's `ip` option in
-/// `daemon.json` does that.
-// NOTE: dhlint does not read daemon.json yet, so this always returns false.
-fn default_address_is_bound(_cx: &ServiceContext) -> bool {
-    false
+/// Turns `finding`, about a port without a host IP, into an info note when every daemon
+/// configuration of the run publishes such ports on a specific address (`"ip"`).
+fn daemon_note(cx: &ServiceContext, port: &Port, finding: Diagnostic) -> Diagnostic {
+    let Some((path, ip)) = cx.daemon.default_address() else {
+        return finding;
+    };
+    Diagnostic {
+        message: format!(
+            "Service `{}` publishes port {} without a host IP, but the daemon configuration `{}` \
+             publishes such ports on `{ip}`",
+            cx.name(),
+            port_label(port),
+            path.display()
+        ),
+        ..finding
+    }
+    .with_severity(Severity::Info)
+    .with_label("bound daemon-wide")
+    .with_help(
+        "Nothing to do on hosts that use that daemon configuration; write the host IP, such as \
+         `127.0.0.1:8080:80`, for hosts that do not",
+    )
 }
 
 /// DH123: flags ports without a host IP or bound to a wildcard address.
@@ -69,26 +85,27 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
                 .with_fix(replace_wildcard(cx, &port, ip)),
             ),
             Some(_) => {}
-            None if default_address_is_bound(cx) => {}
             // A variable in a short syntax port may hold the host IP itself.
             None if !port.long && port.unknown_variable.is_some() => {
                 out.push(unknown(cx, entry, &port));
             }
-            None => out.push(
-                cx.diagnostic_at(
-                    &META,
-                    tree.node(port.item).span,
-                    Some(entry),
-                    format!(
-                        "Service `{}` publishes port {} on every interface of the host",
-                        cx.name(),
-                        port_label(&port)
-                    ),
-                )
-                .with_label("no host IP")
-                .with_help(HELP)
-                .with_fix(add_loopback(cx, &port)),
-            ),
+            None => {
+                let finding = cx
+                    .diagnostic_at(
+                        &META,
+                        tree.node(port.item).span,
+                        Some(entry),
+                        format!(
+                            "Service `{}` publishes port {} on every interface of the host",
+                            cx.name(),
+                            port_label(&port)
+                        ),
+                    )
+                    .with_label("no host IP")
+                    .with_help(HELP)
+                    .with_fix(add_loopback(cx, &port));
+                out.push(daemon_note(cx, &port, finding));
+            }
         }
     }
 }
