@@ -93,8 +93,8 @@ impl Facts {
     }
 
     /// Returns the first configuration when every configuration of the run rotates the logs of
-    /// containers that keep the default logging driver: `json-file` (the default) with a
-    /// positive `log-opts.max-size`, or another driver, since `local` rotates and the others
+    /// containers that keep the default logging driver. `json-file` (the default) needs a
+    /// positive `log-opts.max-size`. Any other driver counts: `local` rotates, and the others
     /// keep no logs on the host.
     pub fn rotates_logs(&self) -> Option<&Path> {
         let rotates = |f: &FileFacts| match f.log_driver.as_deref() {

@@ -26,9 +26,9 @@ const HELP: &str = "Set `logging.options.max-size` (such as `\"10m\"`) and `max-
                     `\"3\"`), or use the `local` driver, which rotates by default";
 
 /// Turns `finding`, about a service without rotated logs, into an info note when every daemon
-/// configuration of the run rotates them: with a positive `log-opts.max-size` for the
-/// `json-file` driver, or, when the service names no driver, also with another default
-/// `log-driver`.
+/// configuration of the run rotates them. For a service that names `json-file`, that takes a
+/// positive `log-opts.max-size` with the `json-file` default driver. For one that names no
+/// driver, another default `log-driver` also counts.
 fn daemon_note(cx: &ServiceContext, explicit_json_file: bool, finding: Diagnostic) -> Diagnostic {
     let rotated_by = if explicit_json_file {
         cx.daemon.rotates_json_file_logs()
