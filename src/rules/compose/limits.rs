@@ -94,16 +94,36 @@ impl Limit {
                 )
                 .with_label("not a positive limit")
             }
-            None => cx
-                .missing(
-                    self.rule,
-                    self.service_key,
-                    format!("Service `{}` has no limit on {}", cx.name(), self.what),
-                )
-                .with_label(format!(
-                    "no `{}` or `deploy.resources.limits.{}`",
-                    self.service_key, self.deploy_key
-                )),
+            None => match cx
+                .get_path(&["deploy", "resources", "limits"])
+                .filter(|limits| cx.tree().is_mapping(limits.value))
+            {
+                // A limits block without this limit is where the limit belongs, so point there.
+                Some(limits) => cx
+                    .diagnostic_at(
+                        self.rule,
+                        cx.tree().node(limits.key).span,
+                        Some(limits),
+                        format!(
+                            "Service `{}` has no limit on {}: `deploy.resources.limits` has no \
+                             `{}`",
+                            cx.name(),
+                            self.what,
+                            self.deploy_key
+                        ),
+                    )
+                    .with_label(format!("no `{}`", self.deploy_key)),
+                None => cx
+                    .missing(
+                        self.rule,
+                        self.service_key,
+                        format!("Service `{}` has no limit on {}", cx.name(), self.what),
+                    )
+                    .with_label(format!(
+                        "no `{}` or `deploy.resources.limits.{}`",
+                        self.service_key, self.deploy_key
+                    )),
+            },
         };
         out.push(diagnostic.with_help(self.help).with_fix(fix));
     }
