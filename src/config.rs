@@ -429,6 +429,16 @@ impl Settings {
         if !ignore.is_empty() {
             origins.insert("ignore", origin.clone());
         }
+        // The rule list shows every place that changed it.
+        let mut rule_origins = vec![origins["select"].clone()];
+        if !file.extend_select.is_empty() || !file.ignore.is_empty() {
+            rule_origins.push(origin.clone());
+        }
+        if !overrides.extend_select.is_empty() || !overrides.ignore.is_empty() {
+            rule_origins.push("the command line".to_owned());
+        }
+        rule_origins.dedup();
+        origins.insert("select", rule_origins.join(", "));
         for (code, severity) in &file.severity {
             let rule = crate::rules::find(code).ok_or_else(|| {
                 ConfigError(format!("{origin}: unknown rule `{code}` in [severity]"))
@@ -750,7 +760,7 @@ impl Resolver {
             .clone()
     }
 
-    /// The nearest configuration file in `dir` or its parents, caching the result for
+    /// Finds the nearest configuration file in `dir` or its parents, caching the result for
     /// every folder on the way so that each folder is looked at once.
     fn config_for_dir(&self, dir: &Path) -> Option<PathBuf> {
         let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());

@@ -88,6 +88,10 @@ pub struct Diagnostic {
     pub fix: Option<Fix>,
     /// Why no fix is offered, when the rule usually has one.
     pub fix_unavailable: Option<String>,
+    /// The file could not be read as its kind, so no other rule ran on it. Such a finding is
+    /// always reported, cannot be suppressed, and makes the run exit 2. DH001 findings are, and
+    /// so is a daemon configuration that is not strict JSON (DH320).
+    pub unreadable: bool,
 }
 
 impl Diagnostic {
@@ -104,7 +108,14 @@ impl Diagnostic {
             redactions: Vec::new(),
             fix: None,
             fix_unavailable: None,
+            unreadable: std::ptr::eq(rule, &crate::rules::tool::PARSE_ERROR),
         }
+    }
+
+    /// Marks the finding as one about a file that could not be read as its kind.
+    pub fn unreadable(mut self) -> Self {
+        self.unreadable = true;
+        self
     }
 
     /// Attaches a fix, or the reason why there is none.

@@ -39,9 +39,7 @@ pub struct FileReport {
 impl FileReport {
     /// Returns whether the file could not be read or parsed.
     pub fn has_parse_error(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| std::ptr::eq(d.rule, &tool::PARSE_ERROR))
+        self.diagnostics.iter().any(|d| d.unreadable)
     }
 
     /// Spans of secret values in the file, to hide wherever source text is shown.
@@ -262,7 +260,7 @@ pub fn lint_text_with(kind: FileKind, text: &str, options: &LintOptions) -> Vec<
     let settings = &options.settings;
     let path = options.path.as_deref();
     let reported = |code: &str| code == tool::PARSE_ERROR.code || settings.reports(code, path);
-    diagnostics.retain(|d| reported(d.rule.code));
+    diagnostics.retain(|d| d.unreadable || reported(d.rule.code));
     let comments = crate::suppress::Comments {
         data: &data_spans,
         starts: comment_starts.as_deref(),

@@ -270,7 +270,7 @@ pub fn apply(
     }
     let index = LineIndex::new(text);
     diagnostics.retain(|diagnostic| {
-        if std::ptr::eq(diagnostic.rule, &tool::PARSE_ERROR) {
+        if diagnostic.unreadable {
             return true;
         }
         let line = index.position(text, diagnostic.span.start).line;
@@ -287,12 +287,28 @@ pub fn apply(
                 }
             }
         }
+        // A finding in a shared anchor is reported once, at the anchor, with a label where each
+        // other service merges or aliases it. A suppression at such a label does not hide the
+        // finding, which concerns the other services too, but it is not unused either: removing
+        // it as unused (DH002) would delete the author's comment.
+        for label in &diagnostic.related {
+            let line = index.position(text, label.span.start).line;
+            for suppression in suppressions.iter_mut().filter(|s| s.lines.contains(&line)) {
+                for listed in &mut suppression.listed {
+                    if listed
+                        .rules
+                        .iter()
+                        .any(|r| std::ptr::eq(*r, diagnostic.rule))
+                    {
+                        listed.used = true;
+                    }
+                }
+            }
+        }
         !suppressed
     });
     // A file that did not parse was not checked, so whether a suppression is used is unknown.
-    let parsed = !diagnostics
-        .iter()
-        .any(|d| std::ptr::eq(d.rule, &tool::PARSE_ERROR));
+    let parsed = !diagnostics.iter().any(|d| d.unreadable);
     if !parsed || !reported(crate::rules::tool::UNUSED_SUPPRESSION.code) {
         return;
     }

@@ -716,6 +716,31 @@ fn daemon_json_satisfies_log_rotation_and_port_binding() {
 }
 
 #[test]
+fn daemon_json_that_is_not_json_is_always_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "daemon.json",
+        "{\n  // comment\n  \"icc\": false\n}\n",
+    );
+    for selection in [["--select", "DH304"], ["--ignore", "DH320"]] {
+        let output = dhlint()
+            .current_dir(dir.path())
+            .args(["--no-config", "--format", "json"])
+            .args(selection)
+            .arg("daemon.json")
+            .output()
+            .unwrap();
+        // Like a Compose file that is not YAML, the file was not checked: exit 2.
+        assert_eq!(output.status.code(), Some(2), "{selection:?}");
+        let findings = json_findings(&output.stdout);
+        assert_eq!(findings.len(), 1, "{selection:?}: {findings:?}");
+        assert_eq!(findings[0]["code"], "DH320");
+        assert_eq!(findings[0]["line"], 2);
+    }
+}
+
+#[test]
 fn daemon_config_option_adds_the_file() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "hosts/prod.json", NO_PRIVILEGE_GAIN);

@@ -278,10 +278,7 @@ pub fn fix_linted_text(
     let mut fixed = 0;
     let mut diagnostics = diagnostics;
     // A file that does not parse gets no fix: edits are only made on a tree that was read.
-    if diagnostics
-        .iter()
-        .any(|d| std::ptr::eq(d.rule, &crate::rules::tool::PARSE_ERROR))
-    {
+    if diagnostics.iter().any(|d| d.unreadable) {
         return Ok(FixedText {
             text: current,
             fixed: 0,

@@ -409,12 +409,17 @@ impl<'a> Editor<'a> {
         let colon = self.colon_before_block(seq, first_dash)?;
 
         if items.len() == 1 {
-            // `key:` and the item's line become `key: []`, and the rest of the item's line and
-            // any deeper comment lines below it are written back unchanged. The edit ends where
-            // an item appended to this sequence would go, so such an insertion waits a pass.
+            // `key:` and the item's line become `key: []`. A comment at the end of the item's
+            // line goes with the item; deeper comment lines below it are written back
+            // unchanged. The edit ends where an item appended to this sequence would go, so
+            // such an insertion waits a pass.
             self.rest_of_line(item_span.end)?;
             let end = self.block_end(item_span.end, self.prefix_width(dash)?);
-            let trailing = &self.text[item_span.end..end];
+            let line_end = self.text[item_span.end..]
+                .find(['\r', '\n'])
+                .map_or(self.text.len(), |i| item_span.end + i)
+                .min(end);
+            let trailing = &self.text[line_end..end];
             return Ok(vec![Edit::removal(
                 Span::new(colon, end),
                 format!(": []{trailing}"),
@@ -941,7 +946,8 @@ mod tests {
         let text = "services:\n  web:\n    security_opt:\n      - a  # why\n    image: x\n";
         assert_eq!(
             remove_item_text(text, 0),
-            "services:\n  web:\n    security_opt: []  # why\n    image: x\n"
+            // The comment describes the removed item, so it goes with it.
+            "services:\n  web:\n    security_opt: []\n    image: x\n"
         );
         let text = "services:\n  web:\n    security_opt: [a]\n";
         assert_eq!(

@@ -20,7 +20,7 @@ use serde_json::json;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::Applicability;
 use crate::lint::FileReport;
-use crate::rules::{RULES, RuleMeta, tool};
+use crate::rules::{RULES, RuleMeta};
 use crate::source::LineIndex;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -299,7 +299,7 @@ pub fn render_file(report: &FileReport, indent: &str) -> io::Result<FileResults>
     });
     let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
     for diagnostic in &report.diagnostics {
-        if std::ptr::eq(diagnostic.rule, &tool::PARSE_ERROR) {
+        if diagnostic.unreadable {
             // Reported both ways: as a notification, because the run could not check the
             // file, and as a result, so code scanning keeps an open alert on it.
             let region = region(&index, text, diagnostic.span.start, diagnostic.span.end);
@@ -307,7 +307,7 @@ pub fn render_file(report: &FileReport, indent: &str) -> io::Result<FileResults>
                 "level": "error",
                 "message": { "text": diagnostic.message },
                 "locations": [location(&uri, region)],
-                "associatedRule": { "id": tool::PARSE_ERROR.code },
+                "associatedRule": { "id": diagnostic.rule.code },
             }));
         }
         let occurrence = seen

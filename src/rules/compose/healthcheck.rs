@@ -60,21 +60,18 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     let Some(test) = tree.get(healthcheck.value, "test") else {
         return;
     };
-    let first = match tree.scalar(test.value) {
-        Some(text) => Some(text),
-        None => tree.items(test.value).first().and_then(|&i| tree.scalar(i)),
-    };
+    // Only the list form `["NONE"]` turns the check off. A string `test` runs as a shell
+    // command (`CMD-SHELL`), so `test: NONE` runs a command named `NONE`.
+    if !tree.is_sequence(test.value) {
+        return;
+    }
+    let first = tree.items(test.value).first().and_then(|&i| tree.scalar(i));
     let first = first.map(|raw| match interpolate(raw, &|_| None) {
         Interpolated::Known(value) => value,
         Interpolated::Unknown { .. } => raw.to_owned(),
     });
     if first.is_some_and(|f| f.trim() == "NONE") {
-        let spelling = if tree.is_sequence(test.value) {
-            "`test: [\"NONE\"]`"
-        } else {
-            "`test: NONE`"
-        };
-        out.push(disabled(cx, healthcheck, test, spelling));
+        out.push(disabled(cx, healthcheck, test, "`test: [\"NONE\"]`"));
     }
 }
 

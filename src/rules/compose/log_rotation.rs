@@ -40,8 +40,8 @@ fn daemon_note(cx: &ServiceContext, explicit_json_file: bool, finding: Diagnosti
     };
     Diagnostic {
         message: format!(
-            "Service `{}` sets no log rotation, but the daemon configuration `{}` rotates the \
-             logs of every container that keeps the default driver",
+            "Service `{}` sets no log rotation, but the daemon configuration `{}` keeps the logs \
+             of containers that use its default driver from growing without limit",
             cx.name(),
             path.display()
         ),

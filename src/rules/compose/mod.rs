@@ -149,8 +149,8 @@ impl<'a> ServiceContext<'a> {
         }
     }
 
-    /// The value of top-level mapping `key` (such as `volumes`) in the document that contains
-    /// the service.
+    /// Returns the value of top-level mapping `key` (such as `volumes`) in the document that
+    /// contains the service.
     pub fn top_level(&self, key: &str) -> Option<NodeId> {
         let tree = self.tree();
         let mut root = self.service.key;
@@ -162,8 +162,8 @@ impl<'a> ServiceContext<'a> {
             .filter(|&v| tree.is_mapping(v))
     }
 
-    /// The service's `volumes` entry and its mounts, with named volumes looked up in the
-    /// top-level `volumes` section; `None` when the service has no `volumes` list.
+    /// Returns the service's `volumes` entry and its mounts, with named volumes looked up in the
+    /// top-level `volumes` section, or `None` when the service has no `volumes` list.
     pub fn mounts(&self) -> Option<(Entry, Vec<Mount>)> {
         let entry = self.get("volumes")?;
         if !self.tree().is_sequence(entry.value) {
@@ -260,6 +260,17 @@ impl<'a> ServiceContext<'a> {
                 self.tree().node(source).span,
                 format!("merged into service `{}` here", self.name()),
             );
+        } else if let Some(entry) = entry.filter(|e| e.value != e.value_written) {
+            // The value is an alias (`volumes: *shared`) and the finding lies in the anchored
+            // value, which another service writes. Name this service at its alias, so the
+            // finding kept for the anchored text lists every service that uses it.
+            let anchored = self.tree().node(entry.value).span;
+            if anchored.start <= span.start && span.end <= anchored.end {
+                diagnostic = diagnostic.with_related(
+                    self.tree().node(entry.value_written).span,
+                    format!("used by service `{}` here", self.name()),
+                );
+            }
         }
         diagnostic
     }

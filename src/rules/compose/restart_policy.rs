@@ -119,7 +119,7 @@ fn report(cx: &ServiceContext, entry: Entry, problem: &str) -> Diagnostic {
         cx.entry_span(entry),
         Some(entry),
         format!(
-            "Service `{}` has an unbounded restart policy: {problem}",
+            "Service `{}` may restart a failing container too often: {problem}",
             cx.name()
         ),
     )

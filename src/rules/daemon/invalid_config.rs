@@ -24,6 +24,7 @@ pub static META: RuleMeta = RuleMeta {
 /// Builds the finding for a file that is not strict JSON. No other rule runs on such a file.
 pub fn syntax_error(error: &SyntaxError) -> Diagnostic {
     Diagnostic::new(&META, error.span, error.message.clone())
+        .unreadable()
         .with_label("here")
         .with_help(
             "Fix the JSON syntax: dockerd reads strict JSON, without comments, trailing commas \

@@ -116,7 +116,11 @@ fn userns_remap(cx: &DaemonContext, out: &mut Vec<Diagnostic>) {
             .missing(&USERNS_REMAP, message)
             .with_label("no `userns-remap`"),
         Setting::Set(member, value) if value.trim().is_empty() => cx
-            .at_value(&USERNS_REMAP, member, message)
+            .at_value(
+                &USERNS_REMAP,
+                member,
+                "`userns-remap` is empty, so root in a container is root on the host",
+            )
             .with_label("empty"),
         _ => return,
     };

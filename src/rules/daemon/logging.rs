@@ -100,11 +100,31 @@ fn log_rotation(cx: &DaemonContext, driver: Setting<&str>, out: &mut Vec<Diagnos
         }
         Setting::Set(member, opts) => {
             let max_size = file.get(opts, "max-size");
-            if max_size.is_some_and(|m| file.string(m.value).is_some()) {
-                return;
-            }
-            if max_size.is_some() {
+            if let Some(size) = max_size {
                 // A `max-size` of the wrong type is DH320's finding.
+                let Some(value) = file.string(size.value) else {
+                    return;
+                };
+                if crate::rules::compose::parse_bytes(value).is_some_and(|bytes| bytes > 0.0) {
+                    return;
+                }
+                out.push(
+                    Diagnostic::new(
+                        &LOG_ROTATION,
+                        cx.span(size.value),
+                        format!(
+                            "Container logs of the default json-file driver grow without limit: \
+                             `\"max-size\": \"{value}\"` is not a positive size"
+                        ),
+                    )
+                    .with_label("not a positive size")
+                    .with_help(format!(
+                        "Set `\"max-size\"` to a size such as `\"{MAX_SIZE}\"`"
+                    ))
+                    .with_fix(Err(
+                        "the file sets `max-size` to a value dhlint does not replace".into(),
+                    )),
+                );
                 return;
             }
             let message = if file.get(opts, "max-file").is_some() {
