@@ -538,6 +538,30 @@ impl<'a> Editor<'a> {
         Ok(())
     }
 
+    /// Extracts the source text of scalar `node`, for a fix that copies the value elsewhere.
+    ///
+    /// Only a one-line plain or quoted scalar without a tag reads the same in any block or flow
+    /// position. A scalar over several lines is rejected, because its continuation lines depend
+    /// on the indentation around it. Block scalars, tagged values and collections are rejected
+    /// too, and so are aliases, because a copy could land before its anchor.
+    pub fn copy_scalar(&self, node: NodeId) -> Result<String, String> {
+        let scalar = self.tree.node(node);
+        let NodeKind::Scalar { quoting, .. } = &scalar.kind else {
+            return Err("the value to copy is not a scalar".into());
+        };
+        if *quoting == Quoting::Block {
+            return Err("the value to copy is a block scalar".into());
+        }
+        if scalar.tag.is_some() {
+            return Err("the value to copy has a tag".into());
+        }
+        let written = &self.text[scalar.span.start..scalar.span.end];
+        if written.contains(['\n', '\r']) {
+            return Err("the value to copy spans several lines".into());
+        }
+        Ok(written.to_owned())
+    }
+
     /// Quotes `item` the way the existing `items` are quoted, when they all use one style.
     fn quote_like(&self, items: &[NodeId], item: &str) -> String {
         let styles: Vec<Quoting> = items
@@ -578,7 +602,11 @@ impl<'a> Editor<'a> {
     fn check_key(&self, key: NodeId) -> Result<(), String> {
         let node = self.tree.node(key);
         match &node.kind {
-            NodeKind::Scalar { value, .. } if !value.is_empty() && node.tag.is_none() => {
+            // A key written as nothing (`?` alone) has the value `~` and an empty span, which the
+            // parser may place on a later line, so its position cannot give the indentation.
+            NodeKind::Scalar { value, .. }
+                if !value.is_empty() && !node.span.is_empty() && node.tag.is_none() =>
+            {
                 let before = self.text[..node.span.start].trim_end_matches(' ');
                 if before.ends_with('?') {
                     return Err("the mapping uses explicit `?` keys".into());
@@ -632,8 +660,9 @@ impl<'a> Editor<'a> {
         }
     }
 
-    /// Refuses when the last value inside `node` is a block scalar whose trailing blank lines
-    /// are content (`|+`), since a line inserted after it would move them out of the scalar.
+    /// Rejects an insertion when the last value inside `node` is a block scalar whose trailing
+    /// blank lines are content (see `has_trailing_blank_lines`), since a line inserted after it
+    /// would move them out of the scalar.
     fn check_trailing_block_scalar(&self, node: NodeId) -> Result<(), String> {
         let mut current = node;
         loop {
@@ -664,7 +693,7 @@ impl<'a> Editor<'a> {
                 NodeKind::Scalar {
                     value,
                     quoting: Quoting::Block,
-                } if value.ends_with("\n\n") => {
+                } if has_trailing_blank_lines(value) => {
                     return Err(
                         "the last value is a block scalar that keeps trailing blank lines".into(),
                     );
@@ -672,6 +701,19 @@ impl<'a> Editor<'a> {
                 _ => return Ok(()),
             }
         }
+    }
+}
+
+/// Checks whether the block scalar `value` has content after its last line with text: blank
+/// lines kept by `|+`, or lines of spaces deeper than the scalar's indentation. The scalar's
+/// span ends at its last text (see `Tree::parse`), so lines inserted after that span would move
+/// this content out of the scalar.
+fn has_trailing_blank_lines(value: &str) -> bool {
+    match value.rfind(|c: char| !c.is_whitespace()) {
+        // Only the line break that ends the last text line may follow it.
+        Some(last) => value[last..].matches('\n').count() > 1,
+        // A scalar of whitespace only is made of the lines after its header.
+        None => !value.is_empty(),
     }
 }
 
@@ -968,6 +1010,48 @@ mod tests {
             &NewValue::Scalar("true".into()),
         );
         assert!(result.is_err());
+    }
+
+    #[test]
+    fn copy_scalar_takes_only_one_line_scalars() {
+        let text = "a: [\"x: 1\", !!str t, s\n  t, {k: v}]\n";
+        let tree = Tree::parse(text).unwrap();
+        let style = Style::detect(&tree, text);
+        let editor = Editor::new(&tree, text, &style);
+        let items = tree.items(tree.get(tree.documents[0], "a").unwrap().value);
+        assert_eq!(editor.copy_scalar(items[0]).unwrap(), "\"x: 1\"");
+        assert!(editor.copy_scalar(items[1]).is_err());
+        assert!(editor.copy_scalar(items[2]).is_err());
+        assert!(editor.copy_scalar(items[3]).is_err());
+    }
+
+    #[test]
+    fn block_scalar_trailing_blank_lines() {
+        assert!(!has_trailing_blank_lines(""));
+        assert!(!has_trailing_blank_lines("run"));
+        assert!(!has_trailing_blank_lines("run  \n"));
+        assert!(has_trailing_blank_lines("\n"));
+        assert!(has_trailing_blank_lines("  \n"));
+        assert!(has_trailing_blank_lines("run\n\n"));
+        assert!(has_trailing_blank_lines("run\n    \n"));
+    }
+
+    #[test]
+    fn mapping_with_empty_key_is_refused() {
+        for text in [
+            "services:\n  web:\n    ?\n",
+            "services:\n  web:\n    image: x\n    ? \n    : y\n",
+        ] {
+            let tree = Tree::parse(text).unwrap();
+            let style = Style::detect(&tree, text);
+            let editor = Editor::new(&tree, text, &style);
+            let result = editor.insert_entry(
+                service(&tree),
+                "read_only",
+                &NewValue::Scalar("true".into()),
+            );
+            assert!(result.is_err(), "{text:?}");
+        }
     }
 
     #[test]

@@ -169,10 +169,10 @@ fn copy_into_limits(
     let limits = cx.own_mapping(&["deploy", "resources", "limits"]).ok_or(
         "the service's `deploy.resources.limits` is not a mapping written in the service itself",
     )?;
-    let span = cx.tree().node(service_entry.value_written).span;
-    let value = cx.file.text[span.start..span.end].to_owned();
+    let editor = cx.editor();
+    let value = editor.copy_scalar(service_entry.value_written)?;
     let title = format!("Add `{deploy_key}: {value}` to `deploy.resources.limits`");
-    cx.editor()
+    editor
         .insert_entry(limits, deploy_key, &NewValue::Scalar(value))
         .map(|edit| Fix::safe(title, edit))
 }

@@ -141,18 +141,15 @@ fn set_by_daemon(cx: &ServiceContext, at: Diagnostic) -> Option<Diagnostic> {
 
 /// Adds `security_opt` with the no-new-privileges entry after copies of `kept` items.
 fn add_security_opt(cx: &ServiceContext, kept: &[NodeId]) -> Result<Fix, String> {
-    let text = cx.file.text;
-    let mut items: Vec<String> = kept
-        .iter()
-        .filter(|&&item| {
-            let value = cx.tree().scalar(item).unwrap_or("");
-            split_security_opt(value).0 != "no-new-privileges"
-        })
-        .map(|&item| {
-            let span = cx.tree().node(item).span;
-            text[span.start..span.end].to_owned()
-        })
-        .collect();
+    let editor = cx.editor();
+    let mut items = Vec::new();
+    for &item in kept {
+        let value = cx.tree().scalar(item).unwrap_or("");
+        if split_security_opt(value).0 == "no-new-privileges" {
+            continue;
+        }
+        items.push(editor.copy_scalar(item)?);
+    }
     items.push(ENTRY.to_owned());
     cx.add_key("security_opt", &NewValue::Sequence(items))
         .map(|edit| Fix::safe(format!("Add `{ENTRY}` to `security_opt`"), edit))
