@@ -273,26 +273,11 @@ pub fn apply(
         if diagnostic.unreadable {
             return true;
         }
-        let line = index.position(text, diagnostic.span.start).line;
-        let mut suppressed = false;
-        for suppression in suppressions.iter_mut().filter(|s| s.lines.contains(&line)) {
-            for listed in &mut suppression.listed {
-                if listed
-                    .rules
-                    .iter()
-                    .any(|r| std::ptr::eq(*r, diagnostic.rule))
-                {
-                    listed.used = true;
-                    suppressed = true;
-                }
-            }
-        }
-        // A finding in a shared anchor is reported once, at the anchor, with a label where each
-        // other service merges or aliases it. A suppression at such a label does not hide the
-        // finding, which concerns the other services too, but it is not unused either: removing
-        // it as unused (DH002) would delete the author's comment.
-        for label in &diagnostic.related {
-            let line = index.position(text, label.span.start).line;
+        // Marks the suppressions at `offset` that list the finding's rule as used, and returns
+        // whether there was one.
+        let mut mark_used = |offset: usize| {
+            let line = index.position(text, offset).line;
+            let mut found = false;
             for suppression in suppressions.iter_mut().filter(|s| s.lines.contains(&line)) {
                 for listed in &mut suppression.listed {
                     if listed
@@ -301,9 +286,19 @@ pub fn apply(
                         .any(|r| std::ptr::eq(*r, diagnostic.rule))
                     {
                         listed.used = true;
+                        found = true;
                     }
                 }
             }
+            found
+        };
+        let suppressed = mark_used(diagnostic.span.start);
+        // A finding in a shared anchor is reported once, at the anchor, with a label where each
+        // other service merges or aliases it. A suppression at such a label does not hide the
+        // finding, which concerns the other services too, but it is not unused either: removing
+        // it as unused (DH002) would delete the author's comment.
+        for label in &diagnostic.related {
+            mark_used(label.span.start);
         }
         !suppressed
     });

@@ -1,5 +1,6 @@
 //! DH216 workdir-system-dir: `WORKDIR` in a folder the system owns, such as `/proc` or `/etc`.
 
+use crate::compose::volumes::{clean_path, is_under};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dockerfile::{Dockerfile, Stage};
 use crate::rules::{RuleMeta, Target, rule_doc};
@@ -32,18 +33,8 @@ pub fn system_dir(path: &str) -> Option<&'static str> {
     if !path.starts_with('/') {
         return None;
     }
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            _ => parts.push(part),
-        }
-    }
-    let first = format!("/{}", parts.first()?);
-    SYSTEM_DIRS.iter().copied().find(|dir| *dir == first)
+    let path = clean_path(path);
+    SYSTEM_DIRS.iter().copied().find(|dir| is_under(&path, dir))
 }
 
 /// DH216: flags a `WORKDIR` equal to or under a system folder, with variables expanded.
