@@ -89,6 +89,11 @@ fn findings_in_several_files_are_valid() {
         "api/Dockerfile",
         "FROM alpine:3.20\nENV DB_PASSWORD=Quartz-Lantern-44\n",
     );
+    write(
+        dir.path(),
+        "host/daemon.json",
+        "{\n  \"hosts\": [\"tcp://0.0.0.0:2375\"],\n  \"log-level\": \"debug\"\n}\n",
+    );
     let log = sarif_of(dir.path());
     assert_valid(&log);
     let run = &log["runs"][0];
@@ -103,6 +108,12 @@ fn findings_in_several_files_are_valid() {
         assert!(location["region"]["startLine"].as_u64().unwrap() >= 1);
         assert!(result["partialFingerprints"]["dhlint/v1"].is_string());
     }
+    let dh301 = results.iter().find(|r| r["ruleId"] == "DH301").unwrap();
+    assert_eq!(
+        dh301["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "host/daemon.json"
+    );
+    assert_eq!(dh301["level"], "error");
     let dh101 = results.iter().find(|r| r["ruleId"] == "DH101").unwrap();
     assert_eq!(
         dh101["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
@@ -167,6 +178,24 @@ fn parse_error_is_a_notification() {
         .map(|r| r["ruleId"].as_str().unwrap())
         .collect();
     assert_eq!(codes, ["DH001", "DH201"]);
+}
+
+#[test]
+fn daemon_json_that_is_not_json_is_a_notification() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "daemon.json", "{\n  \"icc\": false,\n}\n");
+    let output = dhlint()
+        .current_dir(dir.path())
+        .args(["--format", "sarif", "."])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let log: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_valid(&log);
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notification = &invocation["toolExecutionNotifications"][0];
+    assert_eq!(notification["associatedRule"]["id"], "DH320");
 }
 
 #[test]
