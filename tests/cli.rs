@@ -585,6 +585,39 @@ fn secrets_are_hidden_in_every_excerpt() {
 }
 
 #[test]
+fn password_mask_keeps_user_names() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM debian:12-slim\nRUN useradd -m --password=Leak-Pw-1 app3\n\
+         RUN useradd -mpLeak-Pw-2 app4\nRUN usermod --password \"Leak Pw 3\" app5\n\
+         RUN [\"sh\", \"-c\", \"useradd --password=Leak-Pw-4 app6\"]\nUSER 10001:10001\n",
+    );
+    let output = dhlint()
+        .arg(dir.path())
+        .args(["--color", "never", "--select", "DH213"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        !stdout.contains("Leak"),
+        "a password reached the output:\n{stdout}"
+    );
+    for masked_line in [
+        "--password=********* app3",
+        "-mp********* app4",
+        "--password *********** app5",
+        "--password=********* app6",
+    ] {
+        assert!(
+            stdout.contains(masked_line),
+            "`{masked_line}` is not in the output:\n{stdout}"
+        );
+    }
+}
+
+#[test]
 fn fail_on_sets_the_threshold() {
     let dir = tempfile::tempdir().unwrap();
     // A hardened service without `user:` gets only an info finding.

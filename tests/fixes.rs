@@ -18,7 +18,7 @@ use std::sync::Arc;
 use dhlint::config::{Overrides, load};
 use dhlint::discovery::{FileKind, WalkOptions, discover};
 use dhlint::fix::{FixMode, fix_text, verify};
-use dhlint::lint::{LintOptions, decode, lint_text};
+use dhlint::lint::{LintOptions, decode, lint_text, lint_text_with};
 
 fn fixture_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/fix")
@@ -133,6 +133,46 @@ fn add_to_copy_withheld_says_why() {
             diagnostic.message
         );
     }
+}
+
+#[test]
+fn user_fix_withheld_on_windows_says_why() {
+    for image in [
+        "mcr.microsoft.com/windows/servercore:ltsc2016",
+        "mcr.microsoft.com/windows/nanoserver:ltsc2022",
+        "mcr.microsoft.com/windows/servercore-insider:10.0.20348.1",
+    ] {
+        let missing = format!("FROM {image}\nRUN cmd /S /C echo orders\n");
+        let root = format!("FROM {image}\nUSER 0\n");
+
+        for (text, code) in [(missing, "DH202"), (root, "DH201")] {
+            let diagnostics = lint_text(FileKind::Dockerfile, &text);
+            let found = diagnostics.iter().find(|d| d.rule.code == code);
+            let found = found.unwrap_or_else(|| panic!("{image}: no {code} finding"));
+            assert!(found.fix.is_none(), "{image}: {code} has a fix");
+            let reason = found.fix_unavailable.as_deref().unwrap_or("");
+            assert!(
+                reason.contains("Windows"),
+                "{image}: {code} gives {reason:?}"
+            );
+        }
+    }
+
+    let linux = lint_text(FileKind::Dockerfile, "FROM debian:12-slim\nRUN true\n");
+    let dh202 = linux.iter().find(|d| d.rule.code == "DH202").unwrap();
+    assert!(dh202.fix.is_some(), "a Linux base image lost its fix");
+
+    // A user name from `[fix] user` works on Windows, so the fix stays.
+    let mut settings = dhlint::config::Settings::default();
+    settings.fix.user = "ContainerUser".into();
+    let options = LintOptions {
+        settings: Arc::new(settings),
+        ..LintOptions::default()
+    };
+    let text = "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nRUN echo orders\n";
+    let named = lint_text_with(FileKind::Dockerfile, text, &options);
+    let dh202 = named.iter().find(|d| d.rule.code == "DH202").unwrap();
+    assert!(dh202.fix.is_some(), "a named user lost its fix on Windows");
 }
 
 #[test]

@@ -16,21 +16,24 @@ mod check;
 mod expand;
 mod image;
 mod model;
+mod options;
 mod parse;
 mod shell;
 mod stages;
 mod words;
+mod wrappers;
 
 #[cfg(test)]
 mod tests;
 
 pub use check::KEYWORDS;
 pub use expand::expand;
-pub use image::{DEFAULT_REGISTRY, ImageReference};
+pub use image::{DEFAULT_REGISTRY, ImageReference, normalize_registry};
 pub use model::{
     Arguments, Directive, Dockerfile, Flag, Heredoc, Instruction, KeyValue, ParseError,
     ParseWarning, Text, Word,
 };
+pub use options::{CommandOption, OptionSyntax, OptionValue, ParsedArguments, parse_options};
 #[cfg(test)]
 pub(crate) use shell::first_command_words;
 pub use shell::{Command, ShellWord, is_assignment, program_name, run_commands};

@@ -15,6 +15,7 @@ use std::ops::Range;
 use crate::source::Span;
 
 use super::model::{Arguments, Instruction};
+use super::wrappers::{find_exec_commands, wrapped_command};
 
 /// A word of a simple command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,15 +43,6 @@ const RESERVED: &[&str] = &[
     "!", "{", "}", "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "time",
 ];
 
-/// Commands that run the command given in their arguments, with the options each one takes
-/// before it. `env` also takes `NAME=value` words.
-const WRAPPERS: &[&str] = &["sudo", "env", "exec", "command", "nohup", "nice", "doas"];
-
-/// Options of `sudo`, `nice` and `env` that take a separate value.
-const WRAPPER_OPTIONS_WITH_VALUE: &[&str] = &[
-    "-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-n", "--user", "--group",
-];
-
 impl Command {
     /// Returns the words from the command name on: leading assignments and reserved words are
     /// skipped.
@@ -64,26 +56,31 @@ impl Command {
     }
 
     /// Returns the words of the command that finally runs: like [`Command::name_and_args`],
-    /// with wrappers such as `sudo -u app` or `env A=1` skipped as well.
+    /// with wrappers such as `sudo -u app`, `env A=1` or `xargs -0` skipped as well.
     pub fn unwrapped(&self) -> &[ShellWord] {
         let mut words = self.name_and_args();
-        while let Some(first) = words.first() {
-            if !WRAPPERS.contains(&program_name(&first.text)) {
-                break;
-            }
-            let mut rest = &words[1..];
-            while let Some(word) = rest.first() {
-                if WRAPPER_OPTIONS_WITH_VALUE.contains(&word.text.as_str()) {
-                    rest = rest.get(2..).unwrap_or(&[]);
-                } else if word.text.starts_with('-') || is_assignment(word) {
-                    rest = &rest[1..];
-                } else {
-                    break;
-                }
-            }
-            words = rest;
+        while let Some(inner) = wrapped_command(words) {
+            words = inner;
         }
         words
+    }
+
+    /// Returns the words of every command that this one runs, each from its program name on,
+    /// in order: the command itself, the command that each wrapper runs (`sudo`, `env`,
+    /// `xargs`, ...), and the commands of the `-exec` actions of `find`.
+    pub fn invocations(&self) -> Vec<&[ShellWord]> {
+        let mut found = Vec::new();
+        collect_invocations(self.name_and_args(), &mut found);
+        found
+    }
+
+    /// Returns the words of each command that finally runs: the ones of
+    /// [`Command::invocations`] that are not wrappers. For `sudo find . -exec chmod 777 {} +`
+    /// these are the `find` and the `chmod`.
+    pub fn final_commands(&self) -> Vec<&[ShellWord]> {
+        let mut found = self.invocations();
+        found.retain(|words| wrapped_command(words).is_none());
+        found
     }
 
     /// Returns the name of the program that finally runs, without its directory (`/usr/bin/curl`
@@ -92,6 +89,20 @@ impl Command {
         self.unwrapped()
             .first()
             .map(|word| program_name(&word.text))
+    }
+}
+
+fn collect_invocations<'a>(words: &'a [ShellWord], found: &mut Vec<&'a [ShellWord]>) {
+    if words.is_empty() {
+        return;
+    }
+    found.push(words);
+    if let Some(inner) = wrapped_command(words) {
+        collect_invocations(inner, found);
+        return;
+    }
+    for command in find_exec_commands(words) {
+        collect_invocations(command, found);
     }
 }
 
@@ -514,6 +525,35 @@ mod tests {
         assert_eq!(found[0].program(), Some("apt-get"));
         let reserved = lex("if true; then sudo ls; fi", &|r| Span::new(r.start, r.end));
         assert_eq!(reserved[1].name_and_args()[0].text, "sudo");
+    }
+
+    fn invocation_names(text: &str) -> (Vec<String>, Vec<String>) {
+        let found = lex(text, &|r| Span::new(r.start, r.end));
+        let first_words = |commands: Vec<&[ShellWord]>| {
+            commands
+                .iter()
+                .map(|words| words[0].text.clone())
+                .collect::<Vec<_>>()
+        };
+        (
+            first_words(found[0].invocations()),
+            first_words(found[0].final_commands()),
+        )
+    }
+
+    #[test]
+    fn invocations_follow_wrappers_find_and_xargs() {
+        let (all, last) = invocation_names(r"sudo find /srv -exec env A=1 chmod 777 {} \; -print");
+        assert_eq!(all, ["sudo", "find", "env", "chmod"]);
+        assert_eq!(last, ["find", "chmod"]);
+        let (all, last) = invocation_names("xargs -0 -n 1 chmod 777 < list");
+        assert_eq!(all, ["xargs", "chmod"]);
+        assert_eq!(last, ["chmod"]);
+        let (all, last) = invocation_names("command -v sudo");
+        assert_eq!(all, ["command"]);
+        assert_eq!(last, ["command"]);
+        let (all, _) = invocation_names("sudo");
+        assert_eq!(all, ["sudo"]);
     }
 
     #[test]

@@ -320,6 +320,12 @@ static ASSIGNMENT_VALUE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
+/// The value of a command-line option such as `--password=value`: one shell word, which ends at
+/// the first blank outside quotes.
+static OPTION_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s"'])+"#).unwrap_or_else(|e| panic!("{e}"))
+});
+
 /// The legacy `ENV KEY value` form of a Dockerfile.
 static LEGACY_ENV: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -361,7 +367,14 @@ pub fn secret_value_spans(text: &str) -> Vec<Span> {
         if !is_secret_name(name) {
             continue;
         }
-        if let Some(value) = ASSIGNMENT_VALUE.find(&text[key.end()..]) {
+        // A key right after `-` is an option (`--password=value`), whose value is one word.
+        let is_option = text[..key.start()].ends_with('-');
+        let pattern = if is_option {
+            &OPTION_VALUE
+        } else {
+            &ASSIGNMENT_VALUE
+        };
+        if let Some(value) = pattern.find(&text[key.end()..]) {
             add(name, key.end(), value.as_str());
         }
     }
@@ -507,6 +520,19 @@ mod tests {
         assert!(!masked.contains("LEAK"), "{masked}");
         assert!(masked.contains("next: 1"));
         assert!(masked.contains("DB_PASSWORD"));
+    }
+
+    #[test]
+    fn option_values_end_at_blank() {
+        let text = "RUN useradd -m --password=LEAK_1 app3 && x --db-password=\"LEAK 2\" app4\n";
+        let spans = secret_value_spans(text);
+        let mut masked = text.to_owned();
+        for span in &spans {
+            masked.replace_range(span.start..span.end, &"*".repeat(span.len()));
+        }
+        assert!(!masked.contains("LEAK"), "{masked}");
+        assert!(masked.contains("--password=****** app3"), "{masked}");
+        assert!(masked.contains(" app4"), "{masked}");
     }
 
     #[test]

@@ -30,8 +30,43 @@ const ADD_ONLY_FLAGS: &[&str] = &["checksum", "keep-git-dir", "unpack"];
 
 /// Returns whether an `ADD` source is a remote URL or a Git repository.
 pub fn is_remote(source: &str) -> bool {
+    source.contains("://") || is_git_source(source)
+}
+
+/// Returns whether an `ADD` source is a Git repository, as BuildKit's `gitutil.ParseGitRef`
+/// decides: a `git://` or `ssh://` URL, an SCP-style address (`git@github.com:org/repo.git`), or
+/// an `http://` or `https://` URL whose path ends in `.git`.
+fn is_git_source(source: &str) -> bool {
     let lower = source.to_ascii_lowercase();
-    lower.contains("://") || lower.starts_with("git@")
+    if lower.starts_with("git://") || lower.starts_with("ssh://") {
+        return true;
+    }
+    if let Some(rest) = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    {
+        let path = rest.split(['#', '?']).next().unwrap_or(rest);
+        return path.ends_with(".git");
+    }
+    is_scp_style(source)
+}
+
+/// Returns whether `source` is an SCP-style address, `user@host:path`.
+fn is_scp_style(source: &str) -> bool {
+    let Some((user, rest)) = source.split_once('@') else {
+        return false;
+    };
+    let Some((host, _)) = rest.split_once(':') else {
+        return false;
+    };
+    !user.is_empty()
+        && user
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+        && !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.'))
 }
 
 /// Returns whether a Git source names a full commit hash (`repo.git#<40 hex digits>`), which
@@ -49,8 +84,8 @@ fn is_archive(source: &str) -> bool {
     ARCHIVES.iter().any(|suffix| lower.ends_with(suffix))
 }
 
-/// DH205: flags `ADD` of local files that are not archives (with a safe fix to `COPY`), and
-/// `ADD` of a URL without `--checksum`.
+/// DH205: flags `ADD` of local files that are not archives (with a safe fix to `COPY`), `ADD`
+/// of a URL without `--checksum`, and `ADD` of a Git repository not pinned to a commit hash.
 pub fn check(file: &Dockerfile, text: &str, out: &mut Vec<Diagnostic>) {
     for instruction in with_triggers(file) {
         if !instruction.is("ADD") {
@@ -63,7 +98,22 @@ pub fn check(file: &Dockerfile, text: &str, out: &mut Vec<Diagnostic>) {
             if has_checksum || is_git_commit(&source.text) {
                 continue;
             }
-            out.push(
+            out.push(if is_git_source(&source.text) {
+                Diagnostic::new(
+                    &META,
+                    source.span,
+                    format!(
+                        "`ADD {}` clones a Git repository without pinning a full commit hash, so \
+                         the branch or tag it follows can change",
+                        source.text
+                    ),
+                )
+                .with_label("Git source without a commit hash")
+                .with_help(
+                    "Pin the repository to a full commit hash after `#`, such as \
+                     `https://github.com/org/repo.git#<40-digit commit hash>`",
+                )
+            } else {
                 Diagnostic::new(
                     &META,
                     source.span,
@@ -76,8 +126,8 @@ pub fn check(file: &Dockerfile, text: &str, out: &mut Vec<Diagnostic>) {
                 .with_help(
                     "Add `--checksum=sha256:<digest>` to the `ADD`, or download with `curl` in a \
                      `RUN` and verify the file there",
-                ),
-            );
+                )
+            });
         }
         if !remote.is_empty() || sources.iter().any(|s| is_archive(&s.text)) {
             continue;
@@ -122,4 +172,34 @@ fn copy_fix(text: &str, instruction: &Instruction, sources: &[Word]) -> Result<F
         format!("Replace `{written}` with `{keyword}`"),
         Edit::replace(span, keyword),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn git_sources() {
+        for source in [
+            "git@github.com:org/repo.git#v0.10.1",
+            "https://github.com/org/repo.git#v1",
+            "HTTPS://github.com/org/repo.git",
+            "http://git.example.com/repo.git?ref=main",
+            "git://git.example.com/repo",
+            "ssh://git@github.com/org/repo",
+            "deploy_bot@git.example.com:org/repo",
+        ] {
+            assert!(is_git_source(source), "{source}");
+            assert!(is_remote(source), "{source}");
+        }
+        for source in [
+            "https://releases.example.com/orders.bin",
+            "https://example.com/repo.git/archive.tar.gz",
+            "github.com/org/repo",
+            "src/a@b:c/d",
+            "conf/",
+        ] {
+            assert!(!is_git_source(source), "{source}");
+        }
+    }
 }

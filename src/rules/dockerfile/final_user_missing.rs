@@ -51,6 +51,6 @@ pub fn check(
             "Add `USER 65534:65534` (or another unprivileged user) at the end of the final stage, \
              or list a base image that runs as non-root in `[dockerfile] nonroot-bases`",
         )
-        .with_fix(super::append_user(text, file, last, &settings.fix.user)),
+        .with_fix(super::append_user(text, file, stages, &settings.fix.user)),
     );
 }

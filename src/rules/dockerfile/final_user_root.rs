@@ -44,7 +44,7 @@ pub fn check(
             Diagnostic::new(&META, user.span, message)
                 .with_label("uid 0")
                 .with_help(HELP)
-                .with_fix(super::append_user(text, file, last, &settings.fix.user))
+                .with_fix(super::append_user(text, file, stages, &settings.fix.user))
         }
         Some(_) => return,
         None => Diagnostic::new(

@@ -31,13 +31,69 @@ use crate::dockerfile::{Dockerfile, Stage};
 use crate::fix::{Edit, Fix};
 use crate::source::LineEnding;
 
+/// Words in an image reference that name a Windows image, such as
+/// `mcr.microsoft.com/windows/servercore:ltsc2022` or
+/// `mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022`.
+const WINDOWS_IMAGE_WORDS: &[&str] = &["windows", "nanoserver", "servercore"];
+
+/// Returns whether the final stage builds on a Windows image: the image at the root of its
+/// chain of `FROM <stage>`, with global `ARG` defaults expanded where they exist, contains
+/// `windows`, `nanoserver` or `servercore`, or a `FROM` in that chain has
+/// `--platform=windows/...`.
+pub fn final_base_is_windows(file: &Dockerfile, stages: &[Stage]) -> bool {
+    let Some(mut stage) = stages.last() else {
+        return false;
+    };
+    loop {
+        let from = &file.instructions[stage.from];
+        let platform = from
+            .flag("platform")
+            .and_then(|flag| flag.value.as_deref())
+            .and_then(|value| file.expand_global(value))
+            .unwrap_or_default();
+        if platform.to_ascii_lowercase().starts_with("windows") {
+            return true;
+        }
+        match stage.parent.and_then(|parent| stages.get(parent)) {
+            Some(parent) => stage = parent,
+            None => break,
+        }
+    }
+    // A variable without a default leaves the written text, which may still name the image.
+    let image = if stage.image.raw.contains('$') {
+        file.expand_global(&stage.image.raw)
+            .unwrap_or_else(|| stage.image.text.clone())
+    } else {
+        stage.image.text.clone()
+    };
+    let image = image.to_ascii_lowercase();
+    WINDOWS_IMAGE_WORDS.iter().any(|word| image.contains(word))
+}
+
 /// Adds `USER <user>` (by default `65534:65534`, the conventional `nobody`, numeric so it works
 /// in images without a user of that name) after the last instruction of the final stage.
-/// Unsafe: files the process needs may not be readable or writable by that user.
-pub fn append_user(text: &str, file: &Dockerfile, last: &Stage, user: &str) -> Result<Fix, String> {
+/// Unsafe: files the process needs may not be readable or writable by that user. Withheld for a
+/// numeric user on a Windows base image, because Windows users have names and no numeric uid.
+pub fn append_user(
+    text: &str,
+    file: &Dockerfile,
+    stages: &[Stage],
+    user: &str,
+) -> Result<Fix, String> {
+    let Some(last) = stages.last() else {
+        return Err("the file has no build stage".into());
+    };
     let Some(index) = last.instructions.clone().last() else {
         return Err("the final stage has no instructions".into());
     };
+    let name = user.split(':').next().unwrap_or(user).trim();
+    if name.bytes().all(|b| b.is_ascii_digit()) && final_base_is_windows(file, stages) {
+        return Err(format!(
+            "the base image is a Windows image, whose users have names and no numeric uid, so \
+             `USER {user}` would not work; add `USER ContainerUser` by hand, or set `user` in the \
+             `[fix]` section of `dhlint.toml` to a Windows user name"
+        ));
+    }
     let instruction = &file.instructions[index];
     let end = instruction.span.end;
     if text[instruction.span.start..end]
@@ -72,7 +128,7 @@ pub fn check(
         match file.effective_user(last.index) {
             Some(user) => {
                 final_user_root::check(text, file, &stages, &user, settings, out);
-                non_numeric_user::check(&stages, &user, out);
+                non_numeric_user::check(file, &stages, &user, out);
             }
             None => final_user_missing::check(text, file, &stages, settings, out),
         }

@@ -1,7 +1,7 @@
 //! DH217 non-numeric-user: the final stage's `USER` names a user instead of a numeric uid.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::dockerfile::{Stage, UserSetting};
+use crate::dockerfile::{Dockerfile, Stage, UserSetting};
 use crate::rules::compose::non_root_user::is_root_user;
 use crate::rules::{RuleMeta, Target, rule_doc};
 
@@ -16,32 +16,21 @@ pub static META: RuleMeta = RuleMeta {
     doc: rule_doc!("DH217"),
 };
 
-/// Returns whether the image the final stage builds on is a Windows image, where users have
-/// names and no numeric uid.
-fn is_windows(stages: &[Stage], user: &str) -> bool {
-    let Some(mut root) = stages.last() else {
-        return false;
-    };
-    while let Some(parent) = root.parent.and_then(|p| stages.get(p)) {
-        root = parent;
-    }
-    let image = root.image.text.to_ascii_lowercase();
-    ["windows", "nanoserver", "servercore"]
-        .iter()
-        .any(|word| image.contains(word))
-        || user.eq_ignore_ascii_case("ContainerUser")
+/// Returns whether a user name is one of the built-in users of Windows container images.
+fn is_windows_user(user: &str) -> bool {
+    user.eq_ignore_ascii_case("ContainerUser")
         || user.eq_ignore_ascii_case("ContainerAdministrator")
 }
 
 /// DH217: notes a final-stage `USER` whose user part is a name. Root and unresolved values are
 /// left to DH201. Windows images are skipped because their users have no uid.
-pub fn check(stages: &[Stage], user: &UserSetting, out: &mut Vec<Diagnostic>) {
+pub fn check(file: &Dockerfile, stages: &[Stage], user: &UserSetting, out: &mut Vec<Diagnostic>) {
     let Some(value) = &user.resolved else { return };
     let name = value.split(':').next().unwrap_or("").trim();
     if name.is_empty() || is_root_user(value) || name.bytes().all(|b| b.is_ascii_digit()) {
         return;
     }
-    if is_windows(stages, name) {
+    if is_windows_user(name) || super::final_base_is_windows(file, stages) {
         return;
     }
     out.push(

@@ -2,7 +2,7 @@
 //! bit, or make files writable by everyone.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::dockerfile::{Dockerfile, program_name};
+use crate::dockerfile::{Command, Dockerfile, program_name};
 use crate::rules::{RuleMeta, Target, rule_doc};
 use crate::source::Span;
 
@@ -96,8 +96,8 @@ fn diagnostic(span: Span, subject: String, grants: Grants) -> Diagnostic {
         )
 }
 
-/// DH212: flags `chmod` in `RUN` and `--chmod=` on `COPY`/`ADD` with setuid, setgid or
-/// world-writable modes.
+/// DH212: flags `chmod` in `RUN` (also run by a wrapper such as `sudo` or `xargs`, or by
+/// `find -exec`) and `--chmod=` on `COPY`/`ADD` with setuid, setgid or world-writable modes.
 pub fn check(file: &Dockerfile, text: &str, out: &mut Vec<Diagnostic>) {
     for instruction in with_triggers(file) {
         if !instruction.is("COPY") && !instruction.is("ADD") {
@@ -116,14 +116,13 @@ pub fn check(file: &Dockerfile, text: &str, out: &mut Vec<Diagnostic>) {
             out.push(diagnostic(flag.span, subject, grants));
         }
     }
-    for command in run_commands(file, text) {
-        let words = command.unwrapped();
-        let Some((program, args)) = words.split_first() else {
-            continue;
-        };
-        if program_name(&program.text) != "chmod" {
-            continue;
-        }
+    let commands: Vec<Command> = run_commands(file, text).collect();
+    let chmods = commands
+        .iter()
+        .flat_map(Command::final_commands)
+        .filter(|words| program_name(&words[0].text) == "chmod");
+    for words in chmods {
+        let args = &words[1..];
         // The mode is the first argument that is not an option; `-w` alone is a mode too.
         let Some(mode) = args.iter().find(|word| {
             !word.text.starts_with("--")

@@ -17,38 +17,29 @@ pub static META: RuleMeta = RuleMeta {
     doc: rule_doc!("DH206"),
 };
 
-/// DH206: flags every `sudo` in command position of a `RUN`, also after `env` or another
-/// wrapper. `sudo` inside a quoted argument or as part of a longer word is not a command.
+/// DH206: flags every `sudo` in command position of a `RUN`, also after `env`, `xargs` or
+/// another wrapper and in the `-exec` actions of `find`. `sudo` inside a quoted argument or as
+/// part of a longer word is not a command, and neither is a name that `command -v`, `which`,
+/// `type` or `hash` looks up.
 pub fn check(file: &Dockerfile, text: &str, out: &mut Vec<Diagnostic>) {
     for command in run_commands(file, text) {
-        let mut words = command.name_and_args();
-        // Look through wrappers such as `env A=1 sudo ...` until the command that runs.
-        while let Some(first) = words.first() {
-            let name = program_name(&first.text);
-            if name == "sudo" {
-                out.push(
-                    Diagnostic::new(
-                        &META,
-                        first.span,
-                        "`RUN` uses `sudo`, although build steps already run as the current \
-                         `USER`",
-                    )
-                    .with_label("sudo")
-                    .with_help(
-                        "Switch with `USER root` before the step and back to the unprivileged \
-                         user after it, and do not install `sudo` in the image",
-                    ),
-                );
-                break;
+        for words in command.invocations() {
+            let first = &words[0];
+            if program_name(&first.text) != "sudo" {
+                continue;
             }
-            if !matches!(name, "env" | "exec" | "command" | "nohup" | "nice" | "time") {
-                break;
-            }
-            let rest = words[1..]
-                .iter()
-                .position(|word| !word.text.starts_with('-') && !word.text.contains('='))
-                .map_or(words.len(), |i| i + 1);
-            words = &words[rest..];
+            out.push(
+                Diagnostic::new(
+                    &META,
+                    first.span,
+                    "`RUN` uses `sudo`, although build steps already run as the current `USER`",
+                )
+                .with_label("sudo")
+                .with_help(
+                    "Switch with `USER root` before the step and back to the unprivileged user \
+                     after it, and do not install `sudo` in the image",
+                ),
+            );
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::dockerfile::{Dockerfile, ImageReference, Stage};
+use crate::dockerfile::{DEFAULT_REGISTRY, Dockerfile, ImageReference, Stage, normalize_registry};
 use crate::rules::{RuleMeta, Target, rule_doc};
 use crate::source::Span;
 
@@ -33,13 +33,35 @@ fn matches(pattern: &str, value: &str) -> bool {
     }
 }
 
+/// Returns a pattern normalized as image references are. Another name of Docker Hub's registry
+/// (`index.docker.io`) becomes `docker.io`. A Docker Hub path of one component without `*` gets
+/// the `library/` prefix, so `docker.io/alpine` becomes `docker.io/library/alpine`.
+fn normalize_pattern(pattern: &str) -> String {
+    let (host, path) = match pattern.split_once('/') {
+        Some((host, path)) => (host, Some(path)),
+        None => (pattern, None),
+    };
+    if host.contains('*') {
+        return pattern.to_string();
+    }
+    let host = normalize_registry(host);
+    match path {
+        Some(path) if host == DEFAULT_REGISTRY && !path.contains(['/', '*']) => {
+            format!("{host}/library/{path}")
+        }
+        Some(path) => format!("{host}/{path}"),
+        None => host,
+    }
+}
+
 /// Returns whether the image's registry, or its `registry/repository` name, matches one of the
 /// trusted patterns.
 fn is_trusted(reference: &ImageReference, trusted: &[String]) -> bool {
     let full = reference.full_name();
-    trusted
-        .iter()
-        .any(|pattern| matches(pattern, &reference.registry) || matches(pattern, &full))
+    trusted.iter().any(|pattern| {
+        let pattern = normalize_pattern(pattern);
+        matches(&pattern, &reference.registry) || matches(&pattern, &full)
+    })
 }
 
 /// DH208: when `[dockerfile] trusted-registries` is set, flags `FROM`, `COPY --from=` and
@@ -137,5 +159,56 @@ mod tests {
         let hub = vec!["docker.io".to_string()];
         assert!(is_trusted(&ImageReference::parse("bitnami/redis:7"), &hub));
         assert!(!is_trusted(&ImageReference::parse("quay.io/a/b:1"), &hub));
+    }
+
+    #[test]
+    fn hub_aliases_match_docker_io() {
+        let official = vec!["docker.io/library/*".to_string()];
+        for image in [
+            "index.docker.io/library/alpine:3.20",
+            "registry-1.docker.io/library/alpine:3.20",
+            "index.docker.io/alpine",
+            "library/alpine",
+        ] {
+            assert!(
+                is_trusted(&ImageReference::parse(image), &official),
+                "{image}"
+            );
+        }
+        assert!(!is_trusted(
+            &ImageReference::parse("index.docker.io/bitnami/redis:7"),
+            &official
+        ));
+        let aliases = [
+            "index.docker.io".to_string(),
+            "registry-1.docker.io/alpine".to_string(),
+        ];
+        assert!(is_trusted(
+            &ImageReference::parse("bitnami/redis:7"),
+            &aliases[..1]
+        ));
+        assert!(is_trusted(
+            &ImageReference::parse("alpine:3.20"),
+            &aliases[1..]
+        ));
+        assert!(!is_trusted(
+            &ImageReference::parse("nginx:1.27"),
+            &aliases[1..]
+        ));
+    }
+
+    #[test]
+    fn patterns_normalize_like_references() {
+        assert_eq!(
+            normalize_pattern("INDEX.docker.io/library/*"),
+            "docker.io/library/*"
+        );
+        assert_eq!(
+            normalize_pattern("docker.io/alpine"),
+            "docker.io/library/alpine"
+        );
+        assert_eq!(normalize_pattern("docker.io/alp*"), "docker.io/alp*");
+        assert_eq!(normalize_pattern("*.docker.io"), "*.docker.io");
+        assert_eq!(normalize_pattern("ghcr.io/acme/*"), "ghcr.io/acme/*");
     }
 }
