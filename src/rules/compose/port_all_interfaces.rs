@@ -57,13 +57,18 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     };
     for port in ports(tree, entry.value) {
         // A long syntax `published` that is not a port or range, such as `127.0.0.1:8080`, is
-        // invalid Compose, so where it would listen cannot be judged.
+        // invalid Compose, and so is an entry without a container port, such as `""`: where
+        // such a port would listen cannot be judged.
         let published_invalid = port.long
             && port
                 .published
                 .as_deref()
                 .is_some_and(|p| !is_unknown(p) && port_range(p).is_none());
-        if published_invalid {
+        let target_invalid = port
+            .target
+            .as_deref()
+            .is_none_or(|t| !is_unknown(t) && port_range(t).is_none());
+        if published_invalid || target_invalid {
             continue;
         }
         match port.host_ip.as_deref() {
