@@ -1,7 +1,7 @@
 //! Linting one file: read it, check that it is text, parse it by kind and run the rules.
 
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
@@ -98,7 +98,18 @@ pub fn read_text(path: &Path, max_size: u64) -> Result<String, String> {
             max_size
         ));
     }
-    let bytes = fs::read(path).map_err(|e| io_message(&e))?;
+    // The size in the metadata says nothing for a pipe or a device such as `/dev/zero`, so the
+    // limit is also enforced while reading.
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .and_then(|file| file.take(max_size + 1).read_to_end(&mut bytes))
+        .map_err(|e| io_message(&e))?;
+    if bytes.len() as u64 > max_size {
+        return Err(format!(
+            "File is larger than the {max_size} byte limit, so it was not read; raise \
+             `max-file-size` in dhlint.toml to lint it"
+        ));
+    }
     decode(bytes)
 }
 

@@ -246,6 +246,9 @@ fn daemon_facts(jobs: &[(Candidate, Arc<Settings>)]) -> crate::daemon::Facts {
     let files = jobs
         .iter()
         .filter(|(candidate, _)| candidate.kind == discovery::FileKind::Daemon)
+        // A pipe or a device can be read only once, and the lint must read it; such a file
+        // supplies no defaults.
+        .filter(|(candidate, _)| std::fs::metadata(&candidate.path).is_ok_and(|m| m.is_file()))
         .map(|(candidate, settings)| {
             let text = lint::read_text(&candidate.path, settings.max_file_size).unwrap_or_default();
             crate::daemon::FileFacts::of(&candidate.path, &text)

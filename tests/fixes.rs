@@ -118,13 +118,14 @@ fn skipped_fixes_say_why() {
 
 #[test]
 fn add_to_copy_withheld_says_why() {
-    let text = "FROM alpine:3.20\nADD --keep-git-dir=true src/ /src/\nADD $BUNDLE /opt/\n";
+    let text = "FROM alpine:3.20\nADD --keep-git-dir=true src/ /src/\nADD $BUNDLE /opt/\n\
+                ADD dist/*.t?z /opt/\n";
     let diagnostics = lint_text(FileKind::Dockerfile, text);
     let dh205: Vec<_> = diagnostics
         .iter()
         .filter(|d| d.rule.code == "DH205")
         .collect();
-    assert_eq!(dh205.len(), 2);
+    assert_eq!(dh205.len(), 3);
     for diagnostic in dh205 {
         assert!(diagnostic.fix.is_none(), "{}", diagnostic.message);
         assert!(

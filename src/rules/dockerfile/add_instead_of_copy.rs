@@ -157,6 +157,10 @@ fn copy_fix(text: &str, instruction: &Instruction, sources: &[Word]) -> Result<F
     if sources.iter().any(|s| s.text.contains('$')) {
         return Err("a source contains a variable, which may name an archive or a URL".into());
     }
+    // `ADD` extracts every archive a pattern matches, and `COPY` would not.
+    if sources.iter().any(|s| s.text.contains(['*', '?', '['])) {
+        return Err("a source is a wildcard pattern, which may match an archive".into());
+    }
     let span = instruction.keyword_span;
     let written = text.get(span.start..span.end).unwrap_or("ADD");
     let keyword = if written.chars().all(|c| c.is_ascii_lowercase()) {
