@@ -98,6 +98,11 @@ pub struct Args {
     #[arg(long)]
     pub no_ignore: bool,
 
+    /// Apply `exclude` from `dhlint.toml` to files named on the command line too, as tools such
+    /// as pre-commit name every changed file.
+    #[arg(long)]
+    pub force_exclude: bool,
+
     /// Number of threads; 0 uses one per CPU.
     #[arg(short = 'j', long, default_value_t = 0, value_name = "N")]
     pub threads: usize,

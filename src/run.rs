@@ -67,7 +67,10 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
     let mut jobs: Vec<(Candidate, Arc<Settings>)> = Vec::new();
     for candidate in candidates {
         match resolver.for_file(&candidate.path) {
-            Ok(settings) if !candidate.explicit && settings.is_excluded(&candidate.path) => {
+            Ok(settings)
+                if (!candidate.explicit || args.force_exclude)
+                    && settings.is_excluded(&candidate.path) =>
+            {
                 log::info!(
                     "skipping {}: excluded by configuration",
                     candidate.path.display()

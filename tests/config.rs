@@ -190,6 +190,35 @@ fn per_file_ignores_severity_exclude_and_fix_values() {
 }
 
 #[test]
+fn force_exclude_applies_exclude_to_named_files() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "dhlint.toml", "exclude = [\"vendor/**\"]\n");
+    write(dir.path(), "vendor/lib/compose.yaml", BARE);
+    write(dir.path(), "app/compose.yaml", BARE);
+    let paths = |args: &[&str]| {
+        let output = dhlint()
+            .current_dir(dir.path())
+            .args(["--format", "json"])
+            .args(args)
+            .args(["vendor/lib/compose.yaml", "app/compose.yaml"])
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let mut paths: Vec<String> = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_owned())
+            .collect();
+        paths.dedup();
+        paths
+    };
+    // A file named on the command line is linted even when excluded, unless --force-exclude.
+    assert_eq!(paths(&[]), ["app/compose.yaml", "vendor/lib/compose.yaml"]);
+    assert_eq!(paths(&["--force-exclude"]), ["app/compose.yaml"]);
+}
+
+#[test]
 fn secret_names_and_nonroot_bases() {
     let dir = tempfile::tempdir().unwrap();
     write(

@@ -152,12 +152,14 @@ impl SourceCode for Source<'_> {
         let inner_span = SourceSpan::new((start - window_start).into(), end - start);
         let inner = window.read_span(&inner_span, before, after)?;
         let offset = window_start + inner.span().offset();
+        // miette counts the column in bytes; count characters, as the other formats do.
+        let column = self.index.position(self.text, offset).column - 1;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_owned(),
             inner.data(),
             SourceSpan::new(offset.into(), inner.span().len()),
             first_line + inner.line(),
-            inner.column(),
+            column,
             first_line + inner.line_count(),
         )))
     }

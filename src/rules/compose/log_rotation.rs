@@ -45,6 +45,9 @@ fn daemon_note(cx: &ServiceContext, explicit_json_file: bool, finding: Diagnosti
             cx.name(),
             path.display()
         ),
+        // Nothing needs fixing on hosts that use the configuration.
+        fix: None,
+        fix_unavailable: None,
         ..finding
     }
     .with_severity(Severity::Info)

@@ -39,6 +39,9 @@ fn daemon_note(cx: &ServiceContext, port: &Port, finding: Diagnostic) -> Diagnos
             port_label(port),
             path.display()
         ),
+        // Nothing needs fixing on hosts that use the configuration.
+        fix: None,
+        fix_unavailable: None,
         ..finding
     }
     .with_severity(Severity::Info)

@@ -91,13 +91,15 @@ pub fn check(cx: &DaemonContext, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Returns the address of a `tcp://` host entry, without the scheme and any path.
+/// Returns the address of a TCP host entry, without the scheme and any path. Like dockerd
+/// (`parseDaemonHost` in moby's `opts/hosts.go`), an entry without `://` is a TCP address.
 fn strip_scheme(host: &str) -> Option<&str> {
-    let scheme = host.get(..6)?;
-    if !scheme.eq_ignore_ascii_case("tcp://") {
-        return None;
-    }
-    let rest = &host[6..];
+    let rest = match host.split_once("://") {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("tcp") => rest,
+        Some(_) => return None,
+        None if !host.trim().is_empty() => host.trim(),
+        None => return None,
+    };
     Some(rest.split('/').next().unwrap_or(""))
 }
 
