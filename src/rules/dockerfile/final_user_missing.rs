@@ -32,7 +32,13 @@ pub fn check(
     while let Some(parent) = root.parent.and_then(|p| stages.get(p)) {
         root = parent;
     }
-    if settings.nonroot_bases.is_match(&root.image.text) {
+    // The image as written, with global `ARG` defaults expanded (`FROM ${BASE}`), and without a
+    // digest, so `image:nonroot@sha256:...` matches `*:nonroot`.
+    let image = file
+        .expand_global(&root.image.text)
+        .unwrap_or_else(|| root.image.text.clone());
+    let without_digest = image.split('@').next().unwrap_or(&image);
+    if settings.nonroot_bases.is_match(&image) || settings.nonroot_bases.is_match(without_digest) {
         return;
     }
     let from = &file.instructions[last.from];
