@@ -671,6 +671,11 @@ impl<'a> Editor<'a> {
                     entries,
                     flow: false,
                 } => match entries.last() {
+                    // A key written as nothing (`:` alone) has an empty span that may lie after
+                    // its line, so where the mapping ends cannot be told.
+                    Some(&(key, _)) if self.tree.node(key).span.is_empty() => {
+                        return Err("the last entry has a key written as nothing".into());
+                    }
                     Some(&(_, value)) => current = value,
                     None => return Ok(()),
                 },
