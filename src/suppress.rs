@@ -312,6 +312,11 @@ pub fn apply(
         .iter()
         .enumerate()
         .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+    // With duplicate keys, the service a suppression covers is not judged, so whether it is
+    // used can change as other fixes apply; its removal waits for the duplicates to go.
+    let duplicates = diagnostics
+        .iter()
+        .any(|d| std::ptr::eq(d.rule, &tool::DUPLICATE_KEY));
     for suppression in suppressions.iter().filter(|s| !s.hadolint) {
         let unused: Vec<&Listed> = suppression
             .listed
@@ -348,6 +353,8 @@ pub fn apply(
             // the parser's differ, so no fix is offered.
             let fix = if lone_cr {
                 Err("the file uses lone carriage returns".to_owned())
+            } else if duplicates {
+                Err("the file has duplicate keys (DH003)".to_owned())
             } else {
                 Ok(fix)
             };
