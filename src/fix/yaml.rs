@@ -198,6 +198,13 @@ impl<'a> Editor<'a> {
         let NodeKind::Mapping { entries, flow } = &node.kind else {
             return Err("the value is not a mapping".into());
         };
+        // A key that is already written, for example without a value, would be written twice.
+        if entries
+            .iter()
+            .any(|&(k, _)| self.tree.scalar(k) == Some(key))
+        {
+            return Err(format!("`{key}` is already written in the mapping"));
+        }
         if *flow {
             return self.insert_flow_entry(map, entries, key, value);
         }

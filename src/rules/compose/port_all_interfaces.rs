@@ -177,6 +177,10 @@ fn add_loopback(cx: &ServiceContext, port: &Port) -> Result<Fix, String> {
     reject_alias(cx, port)?;
     let title = format!("Bind the port to `{LOOPBACK}`");
     if port.long {
+        // A `host_ip:` written without a value would be written a second time.
+        if cx.tree().get(port.item, "host_ip").is_some() {
+            return Err("`host_ip` is written without a value".into());
+        }
         let edit = cx.editor().insert_entry(
             port.item,
             "host_ip",
