@@ -222,10 +222,6 @@ fn add_options(cx: &ServiceContext, options: Option<Entry>) -> Result<Fix, Strin
     let editor = cx.editor();
 
     let Some(options) = options else {
-        // An `options:` written without a value would be written a second time.
-        if tree.get(logging_map, "options").is_some() {
-            return Err("`logging.options` is written without a value".into());
-        }
         let edit = editor.insert_entry(
             logging_map,
             "options",

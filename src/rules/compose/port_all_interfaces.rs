@@ -118,7 +118,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The port for messages: the published port, or the container port when the host port is
+/// Returns the port for messages: the published port, or the container port when the host port is
 /// chosen by the engine.
 fn port_label(port: &Port) -> String {
     match (&port.published, &port.target) {
@@ -177,10 +177,6 @@ fn add_loopback(cx: &ServiceContext, port: &Port) -> Result<Fix, String> {
     reject_alias(cx, port)?;
     let title = format!("Bind the port to `{LOOPBACK}`");
     if port.long {
-        // A `host_ip:` written without a value would be written a second time.
-        if cx.tree().get(port.item, "host_ip").is_some() {
-            return Err("`host_ip` is written without a value".into());
-        }
         let edit = cx.editor().insert_entry(
             port.item,
             "host_ip",
