@@ -76,7 +76,7 @@ fn target_name(target: Target) -> &'static str {
     }
 }
 
-/// The default severity, or `off` with the severity the rule reports at when selected.
+/// Formats the default severity, or `off` with the severity the rule reports at when selected.
 fn default_severity(rule: &RuleMeta) -> String {
     if rule.enabled {
         rule.severity.as_str().to_owned()

@@ -772,12 +772,12 @@ impl Resolver {
                 break;
             }
             visited.push(ancestor);
-            let here = FILE_NAMES
+            let in_folder = FILE_NAMES
                 .iter()
                 .map(|name| ancestor.join(name))
                 .find(|candidate| candidate.is_file());
-            if here.is_some() {
-                result = here;
+            if in_folder.is_some() {
+                result = in_folder;
                 break;
             }
         }

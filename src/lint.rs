@@ -98,7 +98,7 @@ pub fn read_text(path: &Path, max_size: u64) -> Result<String, String> {
             max_size
         ));
     }
-    // The size in the metadata says nothing for a pipe or a device such as `/dev/zero`, so the
+    // A pipe or a device such as `/dev/zero` has no meaningful size in its metadata, so the
     // limit is also enforced while reading.
     let mut bytes = Vec::new();
     fs::File::open(path)

@@ -312,8 +312,8 @@ pub fn apply(
         .iter()
         .enumerate()
         .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-    // With duplicate keys, the service a suppression covers is not judged, so whether it is
-    // used can change as other fixes apply; its removal waits for the duplicates to go.
+    // A service with duplicate keys is not judged, so whether a suppression in it is used can
+    // change as other fixes apply. Its removal waits until the duplicates are gone.
     let duplicates = diagnostics
         .iter()
         .any(|d| std::ptr::eq(d.rule, &tool::DUPLICATE_KEY));

@@ -730,8 +730,8 @@ fn daemon_json_satisfies_log_rotation_and_port_binding() {
     };
     let with_daemon = findings(dir.path());
     assert_eq!(with_daemon.len(), 3, "{with_daemon:?}");
-    // The port without a host IP and the missing logging become notes naming the file; the
-    // explicit wildcard address is still a warning, since the daemon's default does not apply.
+    // The port without a host IP and the missing logging become notes naming the file. The
+    // explicit wildcard address stays a warning, because the daemon's default does not apply.
     // Findings come in position order: the service's name, then its two ports.
     assert!(with_daemon[0].starts_with("DH126 info"), "{with_daemon:?}");
     assert!(with_daemon[0].contains("`daemon.json`"), "{with_daemon:?}");
@@ -749,7 +749,7 @@ fn daemon_json_satisfies_log_rotation_and_port_binding() {
 }
 
 #[test]
-fn daemon_json_that_is_not_json_is_always_reported() {
+fn invalid_daemon_json_always_reported() {
     let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),

@@ -212,11 +212,11 @@ fn safe_mode_applies_no_unsafe_fix() {
     );
 }
 
-/// Returns whether the check of a fixed text against its original, made without the edits,
-/// failed only on a change that fixes make on purpose: a replaced value, a Dockerfile
-/// instruction rewritten (`ADD` to `COPY`), a Compose key or item removed by an unsafe fix
-/// (which `fix_text` checked pass by pass against the edits that declare it), or a daemon
-/// configuration's `"debug": true` removed by DH310. A parse failure or a lost key is not.
+/// Returns whether a check of a fixed text against its original, made without the edits, failed
+/// only on a change that fixes make on purpose. Those are a replaced value, a Dockerfile
+/// instruction rewritten (`ADD` to `COPY`), a Compose key or item that an unsafe fix removed
+/// (`fix_text` checks those pass by pass), and `"debug": true` that DH310 removes from a daemon
+/// configuration. A parse failure or a lost key is not.
 fn intended_change(kind: FileKind, error: &str) -> bool {
     match kind {
         FileKind::Compose => {

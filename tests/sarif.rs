@@ -181,7 +181,7 @@ fn parse_error_is_a_notification() {
 }
 
 #[test]
-fn daemon_json_that_is_not_json_is_a_notification() {
+fn invalid_daemon_json_is_notification() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "daemon.json", "{\n  \"icc\": false,\n}\n");
     let output = dhlint()

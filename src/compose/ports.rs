@@ -48,7 +48,7 @@ pub fn ports(tree: &Tree, ports: NodeId) -> Vec<Port> {
     out
 }
 
-/// The fields of a short syntax port: host IP (brackets removed), host port, container port
+/// Splits a short syntax port into its fields: host IP (brackets removed), host port, container port
 /// with protocol removed.
 pub fn split_short(spec: &str) -> (Option<&str>, Option<&str>, &str) {
     let spec = spec.trim();
@@ -128,12 +128,12 @@ fn parse_long(tree: &Tree, item: NodeId) -> Port {
     }
 }
 
-/// Whether a host IP listens on every interface: `0.0.0.0` or the IPv6 `::`.
+/// Returns whether a host IP listens on every interface: `0.0.0.0` or the IPv6 `::`.
 pub fn is_wildcard(ip: &str) -> bool {
     matches!(ip, "0.0.0.0" | "::" | "0:0:0:0:0:0:0:0")
 }
 
-/// The first and last port of a port or range such as `80` or `8000-8010`. Returns `None` when
+/// Returns the first and last port of a port or range such as `80` or `8000-8010`. Returns `None` when
 /// the text is not a number or a range of numbers.
 pub fn port_range(text: &str) -> Option<(u32, u32)> {
     let (first, last) = text.split_once('-').unwrap_or((text, text));
@@ -142,7 +142,7 @@ pub fn port_range(text: &str) -> Option<(u32, u32)> {
     Some((first, last))
 }
 
-/// Whether a value still contains the part of a variable without a default.
+/// Returns whether a value still contains the part of a variable without a default.
 pub fn is_unknown(value: &str) -> bool {
     value.contains(UNKNOWN_MARK)
 }

@@ -85,7 +85,7 @@ pub fn mounts(tree: &Tree, volumes: NodeId, top_level: Option<NodeId>) -> Vec<Mo
     out
 }
 
-/// Whether a source names a host path rather than a volume.
+/// Returns whether a source names a host path rather than a volume.
 pub fn is_host_path(source: &str) -> bool {
     source.starts_with(['/', '.', '~']) || source.contains('/')
 }
@@ -247,7 +247,7 @@ pub fn clean_path(path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-/// Whether the absolute path `path` is `dir` or lies under it.
+/// Returns whether the absolute path `path` is `dir` or lies under it.
 pub fn is_under(path: &str, dir: &str) -> bool {
     dir == "/"
         || path == dir

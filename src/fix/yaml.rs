@@ -679,7 +679,7 @@ impl<'a> Editor<'a> {
                     flow: false,
                 } => match entries.last() {
                     // A key written as nothing (`:` alone) has an empty span that may lie after
-                    // its line, so where the mapping ends cannot be told.
+                    // its line, so the end of the mapping is unknown.
                     Some(&(key, _)) if self.tree.node(key).span.is_empty() => {
                         return Err("the last entry has a key written as nothing".into());
                     }

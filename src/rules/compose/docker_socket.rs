@@ -36,7 +36,7 @@ pub enum Exposure {
     Directory,
 }
 
-/// Whether a host path is an engine socket or a directory containing one. A path with an
+/// Returns whether a host path is an engine socket or a directory containing one. A path with an
 /// unset variable ([`UNKNOWN_MARK`]) is a socket only when its file name is known to be one.
 pub fn exposure(host_path: &str) -> Option<Exposure> {
     let name = host_path.rsplit('/').next().unwrap_or(host_path);
@@ -52,7 +52,7 @@ pub fn exposure(host_path: &str) -> Option<Exposure> {
         .then_some(Exposure::Directory)
 }
 
-/// Whether a container path looks like an engine socket, which hints that an unknown source is
+/// Returns whether a container path looks like an engine socket, which hints that an unknown source is
 /// one too.
 fn is_socket_target(target: Option<&str>) -> bool {
     target.is_some_and(|t| SOCKET_NAMES.contains(&t.rsplit('/').next().unwrap_or(t)))
@@ -140,7 +140,7 @@ fn check_mount(cx: &ServiceContext, entry: Entry, mount: &Mount, out: &mut Vec<D
     out.push(diagnostic);
 }
 
-/// The host path of a mount for messages, with the first unset variable written back as
+/// Returns the host path of a mount for messages, with the first unset variable written back as
 /// `${NAME}`.
 pub fn shown_path(mount: &Mount) -> String {
     let path = mount.host_path.as_deref().unwrap_or("");

@@ -89,7 +89,7 @@ fn check_max_attempts(cx: &ServiceContext, condition: Entry, out: &mut Vec<Diagn
     }
 }
 
-/// Why a `restart` value restarts a failing container too often; `None` when it does not.
+/// Explains why a `restart` value restarts a failing container too often; `None` when it does not.
 fn restart_problem(value: &str) -> Option<String> {
     let value = value.trim();
     match value {

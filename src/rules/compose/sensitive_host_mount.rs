@@ -32,7 +32,7 @@ const SENSITIVE: &[&str] = &[
     "/var/lib/docker",
 ];
 
-/// The sensitive directory that `host_path` is or lies under. A path with an unset variable is
+/// Returns the sensitive directory that `host_path` is or lies under. A path with an unset variable is
 /// judged on the directories before the variable: `/etc/${APP}` is under `/etc`, while
 /// `${ROOT}/etc` cannot be judged.
 pub fn sensitive_directory(host_path: &str) -> Option<&'static str> {

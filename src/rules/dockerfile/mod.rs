@@ -36,9 +36,9 @@ use crate::source::LineEnding;
 /// `mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022`.
 const WINDOWS_IMAGE_WORDS: &[&str] = &["windows", "nanoserver", "servercore"];
 
-/// Returns whether the final stage builds on a Windows image: the image at the root of its
-/// chain of `FROM <stage>`, with global `ARG` defaults expanded where they exist, contains
-/// `windows`, `nanoserver` or `servercore`, or a `FROM` in that chain has
+/// Returns whether the final stage builds on a Windows image. That is the case when the image at
+/// the root of its chain of `FROM <stage>`, with global `ARG` defaults expanded, contains
+/// `windows`, `nanoserver` or `servercore`, or when a `FROM` in the chain has
 /// `--platform=windows/...`.
 pub fn final_base_is_windows(file: &Dockerfile, stages: &[Stage]) -> bool {
     let Some(mut stage) = stages.last() else {
