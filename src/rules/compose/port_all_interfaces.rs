@@ -220,8 +220,9 @@ fn replace_wildcard(cx: &ServiceContext, port: &Port, ip: &str) -> Result<Fix, S
         }
     );
     let bound = match (loopback.contains(':'), plain) {
-        // A plain scalar that starts with `[` would be read as a flow sequence.
-        (true, true) => format!("\"[{loopback}]:{rest}\""),
+        // A plain scalar that starts with `[` would be read as a flow sequence, so the new value
+        // is double-quoted, and a `"` that the plain scalar held is escaped to stay a character.
+        (true, true) => format!("\"[{loopback}]:{}\"", rest.replace('"', "\\\"")),
         (true, false) => format!("[{loopback}]:{rest}"),
         (false, _) => format!("{loopback}:{rest}"),
     };
