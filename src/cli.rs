@@ -90,6 +90,12 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub daemon_config: Vec<PathBuf>,
 
+    /// Interpolate Compose files with the variables of FILE instead of the `.env` file beside
+    /// each project, as `docker compose --env-file` does. Repeat for more files; later files
+    /// win. The environment dhlint runs in is never read.
+    #[arg(long, value_name = "FILE")]
+    pub env_file: Vec<PathBuf>,
+
     /// Also lint hidden files and directories (names starting with `.`).
     #[arg(long)]
     pub hidden: bool,

@@ -216,8 +216,9 @@ pub struct Settings {
     pub dockerfile_require_digest: bool,
     /// Registry patterns for DH208, each with `*` at most at its start and end.
     pub trusted_registries: Vec<String>,
-    /// Files that extend a base file (the later files of `[compose] file-sets`).
-    pub compose_overrides: GlobSet,
+    /// The sets of Compose files loaded together (`[compose] file-sets`), base first, each file
+    /// a pattern relative to the configuration's folder.
+    pub compose_file_sets: Vec<Vec<globset::GlobMatcher>>,
     /// Image tags that DH129 reports, compared ignoring ASCII case.
     pub prohibited_tags: Vec<String>,
     /// Whether DH129 reports images without a digest.
@@ -242,7 +243,7 @@ impl Default for Settings {
             nonroot_bases: GlobSet::empty(),
             dockerfile_require_digest: false,
             trusted_registries: Vec::new(),
-            compose_overrides: GlobSet::empty(),
+            compose_file_sets: Vec::new(),
             prohibited_tags: vec!["latest".into(), "stable".into()],
             compose_require_digest: false,
             max_file_size: crate::lint::MAX_FILE_SIZE,
@@ -530,18 +531,24 @@ impl Settings {
         if !settings.trusted_registries.is_empty() {
             origins.insert("dockerfile.trusted-registries", origin.clone());
         }
-        let overrides: Vec<String> = file
-            .compose
-            .file_sets
-            .iter()
-            .flat_map(|set| set.iter().skip(1).cloned())
-            .collect();
         if file.compose.file_sets.iter().any(|set| set.len() < 2) {
             return Err(ConfigError(format!(
                 "{origin}: each [compose] file-sets entry lists a base file and at least one more"
             )));
         }
-        settings.compose_overrides = glob_set(&overrides, &origin)?;
+        for set in &file.compose.file_sets {
+            let matchers = set
+                .iter()
+                .map(|pattern| {
+                    Glob::new(pattern)
+                        .map(|glob| glob.compile_matcher())
+                        .map_err(|e| {
+                            ConfigError(format!("{origin}: invalid glob `{pattern}`: {e}"))
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            settings.compose_file_sets.push(matchers);
+        }
         if let Some(tags) = &file.compose.prohibited_tags {
             settings.prohibited_tags = tags.clone();
             origins.insert("compose.prohibited-tags", origin.clone());
@@ -559,16 +566,52 @@ impl Settings {
             settings.max_file_size = mebibytes.saturating_mul(1024 * 1024);
             origins.insert("max-file-size", origin.clone());
         }
-        if !overrides.is_empty() {
+        if !file.compose.file_sets.is_empty() {
             origins.insert("compose.file-sets", origin.clone());
         }
         settings.origins = origins;
         Ok(settings)
     }
 
-    /// Whether `path` is a later file of a `[compose] file-sets` entry.
-    pub fn is_compose_override(&self, path: &Path) -> bool {
-        !self.compose_overrides.is_empty() && self.compose_overrides.is_match(self.relative(path))
+    /// The files of the first `[compose] file-sets` entry that names `path`, in merge order,
+    /// with the position in the entry of the pattern that `path` matches. Each other file is looked for in the folder of
+    /// `path`; a file of the set that is not there is left out.
+    pub fn compose_file_set(&self, path: &Path) -> Option<(Vec<PathBuf>, usize)> {
+        if self.compose_file_sets.is_empty() {
+            return None;
+        }
+        let relative = self.relative(path);
+        let (set, position) = self.compose_file_sets.iter().find_map(|set| {
+            let position = set.iter().position(|m| m.is_match(&relative))?;
+            Some((set, position))
+        })?;
+        let folder = path.parent().unwrap_or(Path::new(""));
+        let mut siblings: Vec<PathBuf> = std::fs::read_dir(if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
+        })
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .map(|e| folder.join(e.file_name()))
+                .collect()
+        })
+        .unwrap_or_default();
+        siblings.sort();
+        let mut files = Vec::new();
+        for (index, matcher) in set.iter().enumerate() {
+            if index == position {
+                files.push(path.to_path_buf());
+            } else if let Some(found) = siblings
+                .iter()
+                .find(|s| s.as_path() != path && matcher.is_match(self.relative(s)))
+            {
+                files.push(found.clone());
+            }
+        }
+        Some((files, position))
     }
 
     /// Whether `path` matches `exclude`.

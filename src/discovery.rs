@@ -15,6 +15,9 @@ pub enum FileKind {
     Dockerfile,
     /// A Docker daemon configuration file, `daemon.json`.
     Daemon,
+    /// A file of `KEY=VALUE` lines that a Compose service reads with `env_file`. Such files are
+    /// found through the Compose files that name them, not by their own name.
+    Env,
 }
 
 impl FileKind {
@@ -24,6 +27,7 @@ impl FileKind {
             FileKind::Compose => "compose",
             FileKind::Dockerfile => "dockerfile",
             FileKind::Daemon => "daemon",
+            FileKind::Env => "env",
         }
     }
 }

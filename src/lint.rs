@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::compose::ComposeFile;
+use crate::compose::project::Project;
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::discovery::FileKind;
@@ -34,6 +35,9 @@ pub struct FileReport {
     pub diff: Option<String>,
     /// Why the fixes for this file were not applied, when they failed a check or a write.
     pub fix_error: Option<String>,
+    /// Files this one names that are linted too: the env files and included Compose files of
+    /// a Compose file.
+    pub referenced: Vec<(PathBuf, FileKind)>,
 }
 
 impl FileReport {
@@ -58,14 +62,22 @@ pub fn lint_path(path: &Path, kind: FileKind) -> FileReport {
 
 /// Reads and lints the file at `path` as `kind` with `settings`.
 pub fn lint_path_with(path: &Path, kind: FileKind, settings: Arc<Settings>) -> FileReport {
-    lint_path_options(path, kind, &LintOptions::for_path(path, settings))
+    lint_path_options(
+        path,
+        kind,
+        &LintOptions::for_file(path, Some(kind), settings, &[]),
+    )
 }
 
 /// Reads and lints the file at `path` as `kind` with `options`.
 pub fn lint_path_options(path: &Path, kind: FileKind, options: &LintOptions) -> FileReport {
+    let mut referenced = Vec::new();
     let (source, diagnostics) = match read_text(path, options.settings.max_file_size) {
         Ok(text) => {
             let diagnostics = lint_text_with(kind, &text, options);
+            if let Some(project) = options.project.as_deref() {
+                referenced = referenced_files(&text, path, project);
+            }
             (Some(text), diagnostics)
         }
         Err(message) => (
@@ -81,7 +93,31 @@ pub fn lint_path_options(path: &Path, kind: FileKind, options: &LintOptions) -> 
         fixed: 0,
         diff: None,
         fix_error: None,
+        referenced,
     }
+}
+
+/// The existing env files and included Compose files that the Compose text at `path` names.
+fn referenced_files(text: &str, path: &Path, project: &Project) -> Vec<(PathBuf, FileKind)> {
+    // Most Compose files name neither, and this saves parsing them a second time.
+    if !text.contains("env_file") && !text.contains("include") {
+        return Vec::new();
+    }
+    let Ok(tree) = crate::yaml::Tree::parse(text) else {
+        return Vec::new();
+    };
+    let lookup = |name: &str| project.variables.get(name).cloned();
+    crate::compose::project::references(&tree, &tree.documents, path, &lookup)
+        .into_iter()
+        .filter(|r| r.path.is_file())
+        .map(|r| {
+            let kind = match r.kind {
+                crate::compose::project::ReferenceKind::EnvFile => FileKind::Env,
+                crate::compose::project::ReferenceKind::Include => FileKind::Compose,
+            };
+            (r.path, kind)
+        })
+        .collect()
 }
 
 /// Reads a file as UTF-8 text, or returns a message saying why it cannot be linted.
@@ -154,6 +190,100 @@ fn hide_secrets(message: &str) -> String {
     crate::report::redact(message, &spans)
 }
 
+/// Keeps the findings whose text lies in the linted file, `own` in the combined text of a
+/// project, and moves their spans into that file. A label in another file of the project
+/// becomes a line of the help naming that file and line, and a fix that would edit another
+/// file is left to that file's own run.
+fn localize(file: &ComposeFile, own: Span, path: Option<&Path>, diagnostics: &mut Vec<Diagnostic>) {
+    if file.parts.len() == 1 {
+        return;
+    }
+    let inside = |span: Span| own.start <= span.start && span.end <= own.end;
+    let shift = |span: Span| Span::new(span.start - own.start, span.end - own.start);
+    let in_library = |span: Span| {
+        file.parts.iter().any(|p| {
+            p.role == crate::compose::project::Role::Library
+                && p.range.start <= span.start
+                && span.end <= p.range.end
+        })
+    };
+    // A value that a service of this file takes from a base service in another file
+    // (`extends: {file: ...}`) is reported at the service's `extends`, where it comes in; the
+    // value's own place becomes a note.
+    for diagnostic in diagnostics.iter_mut() {
+        if inside(diagnostic.span) || !in_library(diagnostic.span) {
+            continue;
+        }
+        let Some(at) = diagnostic.related.iter().position(|l| inside(l.span)) else {
+            continue;
+        };
+        let label = diagnostic.related.remove(at);
+        let value = crate::diagnostic::Label {
+            span: diagnostic.span,
+            text: "the value comes from here".into(),
+        };
+        diagnostic.span = label.span;
+        diagnostic.label = label.text;
+        diagnostic.related.push(value);
+    }
+    diagnostics.retain(|d| inside(d.span));
+    for diagnostic in diagnostics.iter_mut() {
+        diagnostic.span = shift(diagnostic.span);
+        let mut notes = Vec::new();
+        let mut kept = Vec::new();
+        for label in diagnostic.related.drain(..) {
+            if inside(label.span) {
+                kept.push(crate::diagnostic::Label {
+                    span: shift(label.span),
+                    text: label.text,
+                });
+            } else if let Some(part) = file
+                .parts
+                .iter()
+                .find(|p| p.range.start <= label.span.start && label.span.end <= p.range.end)
+            {
+                let local = label.span.start - part.range.start;
+                let text = &file.text[part.range.start..part.range.end];
+                let at = crate::source::LineIndex::new(text).position(text, local);
+                notes.push(format!(
+                    "{}:{}:{}: {}",
+                    crate::compose::project::shown_from(&part.path, path),
+                    at.line,
+                    at.column,
+                    label.text
+                ));
+            }
+        }
+        diagnostic.related = kept;
+        if !notes.is_empty() {
+            let mut help = diagnostic.help.take().unwrap_or_default();
+            for note in notes {
+                if !help.is_empty() {
+                    help.push('\n');
+                }
+                help.push_str(&note);
+            }
+            diagnostic.help = Some(help);
+        }
+        diagnostic.redactions.retain(|&span| inside(span));
+        for span in &mut diagnostic.redactions {
+            *span = shift(*span);
+        }
+        if let Some(fix) = diagnostic.fix.take() {
+            if fix.edits.iter().all(|edit| inside(edit.span)) {
+                let mut fix = fix;
+                for edit in &mut fix.edits {
+                    edit.span = shift(edit.span);
+                }
+                diagnostic.fix = Some(fix);
+            } else {
+                diagnostic.fix_unavailable =
+                    Some("the fix edits another file of the Compose project".into());
+            }
+        }
+    }
+}
+
 /// How one file is linted, beyond its kind.
 #[derive(Clone, Debug, Default)]
 pub struct LintOptions {
@@ -166,22 +296,36 @@ pub struct LintOptions {
     pub path: Option<PathBuf>,
     /// The daemon configurations of the run, whose defaults count for Compose services.
     pub daemon: Arc<crate::daemon::Facts>,
+    /// The Compose project of the file: the files merged with it and the `.env` values.
+    pub project: Option<Arc<Project>>,
 }
 
 impl LintOptions {
-    /// Options for the file at `path` with `settings`. An override file is one named
-    /// `*.override.*` or listed after the base file in `[compose] file-sets`.
+    /// Options for the file at `path` with `settings`, with no `--env-file`.
     pub fn for_path(path: &Path, settings: Arc<Settings>) -> Self {
-        let name = path
+        let kind = path
             .file_name()
-            .map(|n| n.to_string_lossy().to_ascii_lowercase());
-        let fragment =
-            name.is_some_and(|n| n.contains(".override.")) || settings.is_compose_override(path);
+            .and_then(|name| crate::discovery::classify(&name.to_string_lossy()));
+        LintOptions::for_file(path, kind, settings, &[])
+    }
+
+    /// Options for the file at `path`, read as `kind`, with `settings`. A Compose file gets
+    /// its project: the files Compose merges with it and the variables of its `.env` file, or
+    /// of `env_files` when given.
+    pub fn for_file(
+        path: &Path,
+        kind: Option<FileKind>,
+        settings: Arc<Settings>,
+        env_files: &[PathBuf],
+    ) -> Self {
+        let project = (kind == Some(FileKind::Compose))
+            .then(|| Arc::new(Project::discover(path, &settings, env_files)));
         LintOptions {
-            compose_fragment: fragment,
+            compose_fragment: false,
             settings,
             path: Some(path.to_path_buf()),
             daemon: Arc::default(),
+            project,
         }
     }
 }
@@ -197,27 +341,56 @@ pub fn lint_text_with(kind: FileKind, text: &str, options: &LintOptions) -> Vec<
     let mut data_spans: Vec<Span> = Vec::new();
     let mut comment_starts: Option<Vec<usize>> = None;
     match kind {
-        FileKind::Compose => match ComposeFile::parse(text) {
-            Ok(file) => {
-                let check = rules::compose::CheckOptions {
-                    fragment: options.compose_fragment,
-                    settings: &options.settings,
-                    daemon: &options.daemon,
-                };
-                rules::compose::check(&file, check, &mut diagnostics);
-                // Only real comments are suppressions, not `#` inside block or quoted scalars.
-                comment_starts = Some(file.tree.comments.iter().map(|c| c.span.start).collect());
+        FileKind::Compose => {
+            let single;
+            let project = match &options.project {
+                Some(project) => project.as_ref(),
+                None => {
+                    single = Project::single();
+                    &single
+                }
+            };
+            match project.assemble(text) {
+                Ok(assembled) => {
+                    let own = assembled.parts[assembled.own].range;
+                    let file = ComposeFile::from_parts(
+                        &assembled.text,
+                        assembled.tree,
+                        assembled.parts,
+                        assembled.own,
+                        assembled.extends_files,
+                    );
+                    let check = rules::compose::CheckOptions {
+                        fragment: options.compose_fragment || project.own_is_fragment(),
+                        settings: &options.settings,
+                        daemon: &options.daemon,
+                        variables: &project.variables,
+                        project: options.project.as_deref(),
+                    };
+                    rules::compose::check(&file, check, &mut diagnostics);
+                    localize(&file, own, options.path.as_deref(), &mut diagnostics);
+                    // Only real comments are suppressions, not `#` inside block or quoted
+                    // scalars.
+                    comment_starts = Some(
+                        file.tree
+                            .comments
+                            .iter()
+                            .filter(|c| own.start <= c.span.start && c.span.end <= own.end)
+                            .map(|c| c.span.start - own.start)
+                            .collect(),
+                    );
+                }
+                Err(error) => diagnostics.push(
+                    Diagnostic::new(
+                        &tool::PARSE_ERROR,
+                        error.span,
+                        format!("Invalid YAML: {}", hide_secrets(&error.message)),
+                    )
+                    .with_label("here")
+                    .with_help("Fix the YAML syntax; `docker compose config` shows the same error"),
+                ),
             }
-            Err(error) => diagnostics.push(
-                Diagnostic::new(
-                    &tool::PARSE_ERROR,
-                    error.span,
-                    format!("Invalid YAML: {}", hide_secrets(&error.message)),
-                )
-                .with_label("here")
-                .with_help("Fix the YAML syntax; `docker compose config` shows the same error"),
-            ),
-        },
+        }
         FileKind::Dockerfile => match crate::dockerfile::parse(text) {
             Ok(file) => {
                 rules::dockerfile::check(
@@ -243,6 +416,15 @@ pub fn lint_text_with(kind: FileKind, text: &str, options: &LintOptions) -> Vec<
                 .with_label("here"),
             ),
         },
+        FileKind::Env => {
+            let file = crate::compose::dotenv::EnvFile::parse(text);
+            rules::compose::secret_in_environment::check_env_file(
+                &file,
+                &options.settings,
+                &mut diagnostics,
+            );
+            comment_starts = Some(file.comment_starts);
+        }
         FileKind::Daemon => {
             // Strict JSON has no comments, so no finding can be suppressed in the file itself.
             comment_starts = Some(Vec::new());

@@ -1,8 +1,9 @@
 //! One run of the command line: discover files, lint (and fix) them in parallel, report in
 //! path order, and decide the exit status.
 
+use std::collections::{BTreeMap, HashSet};
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -11,7 +12,7 @@ use std::sync::Arc;
 
 use crate::cli::{Args, ColorChoice, Format};
 use crate::config::{Overrides, Resolver, Settings};
-use crate::discovery::{self, Candidate, WalkOptions};
+use crate::discovery::{self, Candidate, FileKind, WalkOptions};
 use crate::fix::{self, FixMode};
 use crate::lint::{self, FileReport};
 use crate::report::stream::{Rendered, Style, Writer};
@@ -140,27 +141,49 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
     // Files are linted and rendered in parallel a chunk at a time, and each chunk is written
     // in path order before the next starts, so memory stays bounded however many files there
     // are.
-    for chunk in jobs.chunks(CHUNK) {
-        let rendered: Vec<io::Result<Rendered>> = pool.install(|| {
+    let mut referenced: BTreeMap<PathBuf, FileKind> = BTreeMap::new();
+    let mut lint_chunk = |chunk: &[(Candidate, Arc<Settings>)],
+                          action: Action,
+                          referenced: &mut BTreeMap<PathBuf, FileKind>|
+     -> io::Result<()> {
+        let rendered: Vec<io::Result<(Rendered, Referenced)>> = pool.install(|| {
             chunk
                 .par_iter()
                 .map(|(candidate, settings)| {
                     let options = lint::LintOptions {
                         daemon: daemon.clone(),
-                        ..lint::LintOptions::for_path(&candidate.path, settings.clone())
+                        ..lint::LintOptions::for_file(
+                            &candidate.path,
+                            Some(candidate.kind),
+                            settings.clone(),
+                            &args.env_file,
+                        )
                     };
-                    style.render(&process(candidate, &options, action))
+                    let report = process(candidate, &options, action);
+                    let files = report.referenced.clone();
+                    style.render(&report).map(|rendered| (rendered, files))
                 })
                 .collect()
         });
         for file in rendered {
-            let file = file?;
+            let (file, files) = file?;
+            referenced.extend(files);
             totals.merge(&file.totals);
             changed += usize::from(file.changed);
             worst = worst.max(file.worst);
             fix_errors.extend(file.fix_error.clone());
             writer.file(file)?;
         }
+        Ok(())
+    };
+    for chunk in jobs.chunks(CHUNK) {
+        lint_chunk(chunk, action, &mut referenced)?;
+    }
+    // Env files and included Compose files that the walk did not find are linted after the
+    // others, in path order and only for findings: they are read, never written.
+    let extra = referenced_jobs(referenced, &jobs, &args.paths, &resolver);
+    for chunk in extra.chunks(CHUNK) {
+        lint_chunk(chunk, Action::Lint, &mut BTreeMap::new())?;
     }
     let errors: Vec<String> = walk_messages
         .into_iter()
@@ -199,6 +222,69 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
     } else {
         ExitStatus::Clean
     })
+}
+
+/// Files that a linted file names, to lint as well.
+type Referenced = Vec<(PathBuf, FileKind)>;
+
+/// The files that linted files name and the walk did not find, each with its settings. Only
+/// files inside the linted paths count: a Compose file cannot make dhlint print lines of a file
+/// elsewhere on the machine.
+fn referenced_jobs(
+    referenced: BTreeMap<PathBuf, FileKind>,
+    jobs: &[(Candidate, Arc<Settings>)],
+    roots: &[PathBuf],
+    resolver: &Resolver,
+) -> Vec<(Candidate, Arc<Settings>)> {
+    if referenced.is_empty() {
+        return Vec::new();
+    }
+    let roots: Vec<PathBuf> = if roots.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        roots.to_vec()
+    };
+    let roots: Vec<PathBuf> = roots
+        .iter()
+        .filter_map(|root| std::fs::canonicalize(root).ok())
+        .map(|root| {
+            if root.is_file() {
+                root.parent().map(Path::to_path_buf).unwrap_or(root)
+            } else {
+                root
+            }
+        })
+        .collect();
+    let linted: HashSet<PathBuf> = jobs
+        .iter()
+        .filter(|(candidate, _)| candidate.kind != FileKind::Dockerfile)
+        .filter_map(|(candidate, _)| std::fs::canonicalize(&candidate.path).ok())
+        .collect();
+    let mut seen = HashSet::new();
+    let mut extra = Vec::new();
+    for (path, kind) in referenced {
+        let Ok(canonical) = std::fs::canonicalize(&path) else {
+            continue;
+        };
+        if linted.contains(&canonical)
+            || !roots.iter().any(|root| canonical.starts_with(root))
+            || !seen.insert(canonical)
+        {
+            continue;
+        }
+        match resolver.for_file(&path) {
+            Ok(settings) if !settings.is_excluded(&path) => extra.push((
+                Candidate {
+                    path,
+                    kind,
+                    explicit: false,
+                },
+                settings,
+            )),
+            _ => {}
+        }
+    }
+    extra
 }
 
 /// How many files are linted between writes: enough to keep every thread busy, few enough

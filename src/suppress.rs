@@ -107,6 +107,8 @@ fn covered_after(kind: FileKind, lines: &[&str], line: usize) -> RangeInclusive<
                 last = i;
             }
         }
+        // Each line of an env file stands alone.
+        FileKind::Env => {}
         FileKind::Dockerfile => {
             let mut i = first;
             while i < lines.len() {

@@ -538,6 +538,45 @@ impl Tree {
         duplicates
     }
 
+    /// Moves the documents of `other`, parsed from another text, into this tree. Their spans
+    /// are shifted by `offset`, the position of that text when the texts are laid end to end,
+    /// so several files can be read as one stream of documents.
+    pub fn append(&mut self, other: Tree, offset: usize) {
+        let base = self.nodes.len();
+        let shift = |span: Span| Span::new(span.start + offset, span.end + offset);
+        for mut node in other.nodes {
+            node.span = shift(node.span);
+            node.anchor = node.anchor.map(shift);
+            node.tag_span = node.tag_span.map(shift);
+            node.parent = node.parent.map(|p| p + base);
+            match &mut node.kind {
+                NodeKind::Scalar { .. } => {}
+                NodeKind::Mapping { entries, .. } => {
+                    for (key, value) in entries {
+                        *key += base;
+                        *value += base;
+                    }
+                }
+                NodeKind::Sequence { items, .. } => {
+                    for item in items {
+                        *item += base;
+                    }
+                }
+                NodeKind::Alias { target } => *target += base,
+            }
+            self.nodes.push(node);
+        }
+        self.documents
+            .extend(other.documents.into_iter().map(|d| d + base));
+        self.comments
+            .extend(other.comments.into_iter().map(|c| Comment {
+                span: shift(c.span),
+                ..c
+            }));
+        self.aliased
+            .extend(other.aliased.into_iter().map(|a| a + base));
+    }
+
     /// Number of nodes, for tests and limits.
     pub fn len(&self) -> usize {
         self.nodes.len()

@@ -228,6 +228,8 @@ fn intended_change(kind: FileKind, error: &str) -> bool {
         FileKind::Daemon => {
             error.contains("change the value") || error.contains("remove `[doc 0].debug`")
         }
+        // Env files have no fixes.
+        FileKind::Env => false,
     }
 }
 

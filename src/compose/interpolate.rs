@@ -164,18 +164,23 @@ fn interpolate_depth(
 /// The character that stands for the value of an unset variable in [`interpolate_partially`].
 pub const UNKNOWN_MARK: char = '\u{0}';
 
-/// Interpolates `text` with each unset variable that has no default replaced by
+/// Interpolates `text` with `variables`, each unset variable that has no default replaced by
 /// [`UNKNOWN_MARK`], so a caller can still read the parts of a value that do not depend on it.
 /// Returns the text and the first such variable, or `None` when every variable was resolved.
-pub fn interpolate_partially(text: &str) -> (String, Option<String>) {
+pub fn interpolate_partially(
+    text: &str,
+    variables: &dyn Fn(&str) -> Option<String>,
+) -> (String, Option<String>) {
     let mut unset: Vec<String> = Vec::new();
     // Each round marks one more unset variable; the bound covers every reference in `text`.
     for _ in 0..=text.matches('$').count() {
         let lookup = |name: &str| {
-            unset
-                .iter()
-                .any(|u| u == name)
-                .then(|| UNKNOWN_MARK.to_string())
+            variables(name).or_else(|| {
+                unset
+                    .iter()
+                    .any(|u| u == name)
+                    .then(|| UNKNOWN_MARK.to_string())
+            })
         };
         match interpolate(text, &lookup) {
             Interpolated::Known(value) => return (value, unset.first().cloned()),
@@ -275,13 +280,13 @@ mod tests {
 
     #[test]
     fn partial_interpolation_marks_unset_variables() {
-        let (text, variable) = interpolate_partially("${HOME}/run/docker.sock");
+        let (text, variable) = interpolate_partially("${HOME}/run/docker.sock", &|_| None);
         assert_eq!(text, format!("{UNKNOWN_MARK}/run/docker.sock"));
         assert_eq!(variable.as_deref(), Some("HOME"));
-        let (text, variable) = interpolate_partially("${A:-/srv}:${B}:ro");
+        let (text, variable) = interpolate_partially("${A:-/srv}:${B}:ro", &|_| None);
         assert_eq!(text, format!("/srv:{UNKNOWN_MARK}:ro"));
         assert_eq!(variable.as_deref(), Some("B"));
-        let (text, variable) = interpolate_partially("/etc:/etc");
+        let (text, variable) = interpolate_partially("/etc:/etc", &|_| None);
         assert_eq!(text, "/etc:/etc");
         assert_eq!(variable, None);
     }

@@ -6,12 +6,18 @@
 //! supplied by `<<: *defaults` counts as set. A null service (`web:` with no body, common in
 //! override files) has no body and is skipped by the rules.
 
+pub mod dotenv;
 pub mod interpolate;
 pub mod ports;
+pub mod project;
 pub mod volumes;
+
+use std::collections::HashMap;
 
 use crate::source::Span;
 use crate::yaml::{Entry, NodeId, NodeKind, Quoting, Tree};
+
+use project::{Part, Role};
 
 pub use interpolate::{Interpolated, interpolate};
 
@@ -138,7 +144,10 @@ fn mapping_var(tree: &Tree, name: String, entry: Entry, invalid: bool) -> EnvVar
     }
 }
 
-/// A parsed Compose file.
+/// Looks up a variable for interpolation.
+pub type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// A parsed Compose file, or the files of a project laid end to end.
 #[derive(Debug)]
 pub struct ComposeFile<'a> {
     /// The file's text.
@@ -149,6 +158,12 @@ pub struct ComposeFile<'a> {
     pub services: Vec<Service>,
     /// Structural problems found while reading services.
     pub problems: Vec<Problem>,
+    /// The files laid end to end in `text`: one for a file read alone, more for a project.
+    pub parts: Vec<Part>,
+    /// The position of the linted file in `parts`.
+    pub own: usize,
+    /// For each `file:` node of an `extends`, the part it loaded or why it could not.
+    pub extends_files: HashMap<NodeId, Result<usize, String>>,
 }
 
 /// One service under `services:`.
@@ -164,6 +179,11 @@ pub struct Service {
     pub has_duplicate_keys: bool,
     /// Whether the service is written as an alias (`web: *base`), so its mapping is shared.
     pub is_alias: bool,
+    /// The part (file) that defines the service first.
+    pub part: usize,
+    /// The service's mappings in later files of the project, which Compose merges over
+    /// `body` in this order.
+    pub overrides: Vec<NodeId>,
 }
 
 impl<'a> ComposeFile<'a> {
@@ -175,18 +195,52 @@ impl<'a> ComposeFile<'a> {
 
     /// Reads the services of every document of a parsed tree.
     pub fn from_tree(text: &'a str, tree: Tree) -> ComposeFile<'a> {
+        let part = Part {
+            path: std::path::PathBuf::new(),
+            range: Span::new(0, text.len()),
+            documents: tree.documents.clone(),
+            role: Role::Project,
+            order: 0,
+        };
+        ComposeFile::from_parts(text, tree, vec![part], 0, HashMap::new())
+    }
+
+    /// Reads the services of the project files among `parts`, the files laid end to end in
+    /// `text` and `tree`. A service defined in several files is one service, with the later
+    /// definitions as overrides.
+    pub fn from_parts(
+        text: &'a str,
+        tree: Tree,
+        parts: Vec<Part>,
+        own: usize,
+        extends_files: HashMap<NodeId, Result<usize, String>>,
+    ) -> ComposeFile<'a> {
         let mut file = ComposeFile {
             text,
             tree,
             services: Vec::new(),
             problems: Vec::new(),
+            parts,
+            own,
+            extends_files,
         };
         // Compose rejects a duplicate key anywhere in the file, extension fields included.
         for node in 0..file.tree.len() {
             file.report_duplicates(node);
         }
-        let documents = file.tree.documents.clone();
-        for &root in &documents {
+        // Project files in the order Compose merges them, whatever their place in the text.
+        let mut project_parts: Vec<(usize, &Part)> = file
+            .parts
+            .iter()
+            .enumerate()
+            .filter(|(_, part)| part.role == Role::Project)
+            .collect();
+        project_parts.sort_by_key(|(_, part)| part.order);
+        let documents: Vec<(usize, NodeId)> = project_parts
+            .into_iter()
+            .flat_map(|(index, part)| part.documents.iter().map(move |&d| (index, d)))
+            .collect();
+        for (part, root) in documents {
             if file.tree.is_null(root) {
                 continue;
             }
@@ -201,12 +255,12 @@ impl<'a> ComposeFile<'a> {
             let Some(services) = file.tree.get(root, "services") else {
                 continue;
             };
-            file.read_services(services);
+            file.read_services(services, part);
         }
         file
     }
 
-    fn read_services(&mut self, services: Entry) {
+    fn read_services(&mut self, services: Entry, part: usize) {
         let tree = &self.tree;
         if tree.is_null(services.value) {
             return;
@@ -233,12 +287,28 @@ impl<'a> ComposeFile<'a> {
                 None
             };
             let has_duplicate_keys = body.is_some_and(|b| !tree.duplicate_keys(b).is_empty());
+            // A service that an earlier file of the project defines is merged into it.
+            let earlier = self
+                .services
+                .iter_mut()
+                .find(|s| s.name == name && s.part != part);
+            if let Some(earlier) = earlier {
+                earlier.has_duplicate_keys |= has_duplicate_keys;
+                match (earlier.body, body) {
+                    (None, Some(body)) => earlier.body = Some(body),
+                    (Some(_), Some(body)) => earlier.overrides.push(body),
+                    _ => {}
+                }
+                continue;
+            }
             found.push(Service {
                 name,
                 key: entry.key,
                 body,
                 has_duplicate_keys,
                 is_alias: entry.value != entry.value_written,
+                part,
+                overrides: Vec::new(),
             });
         }
         found.sort_by_key(|s| self.tree.node(s.key).span.start);

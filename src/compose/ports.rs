@@ -10,6 +10,7 @@
 //! Values are interpolated with their defaults. A variable without a default leaves
 //! [`UNKNOWN_MARK`] in the text.
 
+use super::Lookup;
 use super::interpolate::{UNKNOWN_MARK, interpolate_partially};
 use crate::yaml::{NodeId, Tree};
 
@@ -36,13 +37,13 @@ pub struct Port {
 
 /// Reads the entries of a `ports` sequence. Items that are neither scalars nor mappings are
 /// skipped.
-pub fn ports(tree: &Tree, ports: NodeId) -> Vec<Port> {
+pub fn ports(tree: &Tree, ports: NodeId, lookup: Lookup) -> Vec<Port> {
     let mut out = Vec::new();
     for &item in tree.items(ports) {
         if let Some(raw) = tree.scalar(item) {
-            out.push(parse_short(item, raw));
+            out.push(parse_short(item, raw, lookup));
         } else if tree.is_mapping(item) {
-            out.push(parse_long(tree, item));
+            out.push(parse_long(tree, item, lookup));
         }
     }
     out
@@ -76,8 +77,8 @@ pub fn split_short(spec: &str) -> (Option<&str>, Option<&str>, &str) {
     (ip, host.filter(|h| !h.is_empty()), container)
 }
 
-fn parse_short(item: NodeId, raw: &str) -> Port {
-    let (text, unknown_variable) = interpolate_partially(raw);
+fn parse_short(item: NodeId, raw: &str, lookup: Lookup) -> Port {
+    let (text, unknown_variable) = interpolate_partially(raw, lookup);
     let (ip, host, container) = split_short(&text);
     Port {
         item,
@@ -91,7 +92,7 @@ fn parse_short(item: NodeId, raw: &str) -> Port {
     }
 }
 
-fn parse_long(tree: &Tree, item: NodeId) -> Port {
+fn parse_long(tree: &Tree, item: NodeId, lookup: Lookup) -> Port {
     let mut unknown_variable = None;
     let mut read = |key: &str| -> (Option<String>, Option<NodeId>) {
         let Some(entry) = tree.get(item, key) else {
@@ -103,7 +104,7 @@ fn parse_long(tree: &Tree, item: NodeId) -> Port {
         let Some(raw) = tree.scalar(entry.value) else {
             return (None, Some(entry.value_written));
         };
-        let (value, variable) = interpolate_partially(raw);
+        let (value, variable) = interpolate_partially(raw, lookup);
         if unknown_variable.is_none() {
             unknown_variable = variable;
         }
@@ -155,7 +156,7 @@ mod tests {
         let tree = Tree::parse(text).unwrap();
         let root = tree.documents[0];
         let list = tree.get(root, "ports").unwrap().value;
-        ports(&tree, list)
+        ports(&tree, list, &|_| None)
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! Values are interpolated with their defaults. A variable without a default leaves
 //! [`UNKNOWN_MARK`] in the text, and the mount records the variable's name.
 
+use super::Lookup;
 use super::interpolate::{UNKNOWN_MARK, interpolate_partially};
 use crate::yaml::{NodeId, Tree};
 
@@ -70,17 +71,22 @@ const PROPAGATIONS: &[&str] = &[
 /// Reads the mounts of a `volumes` sequence. `top_level` is the file's top-level `volumes`
 /// mapping, which defines named volumes. Items that are neither strings nor mappings are
 /// skipped.
-pub fn mounts(tree: &Tree, volumes: NodeId, top_level: Option<NodeId>) -> Vec<Mount> {
+pub fn mounts(
+    tree: &Tree,
+    volumes: NodeId,
+    top_level: Option<NodeId>,
+    lookup: Lookup,
+) -> Vec<Mount> {
     let mut out = Vec::new();
     for &item in tree.items(volumes) {
         let mount = if let Some(raw) = tree.scalar(item) {
-            parse_short(item, raw)
+            parse_short(item, raw, lookup)
         } else if tree.is_mapping(item) {
-            parse_long(tree, item)
+            parse_long(tree, item, lookup)
         } else {
             continue;
         };
-        out.push(resolve_named(tree, mount, top_level));
+        out.push(resolve_named(tree, mount, top_level, lookup));
     }
     out
 }
@@ -91,8 +97,8 @@ pub fn is_host_path(source: &str) -> bool {
 }
 
 /// Parses a short syntax entry `[SOURCE:]TARGET[:MODE]`.
-fn parse_short(item: NodeId, raw: &str) -> Mount {
-    let (text, unknown_variable) = interpolate_partially(raw.trim());
+fn parse_short(item: NodeId, raw: &str, lookup: Lookup) -> Mount {
+    let (text, unknown_variable) = interpolate_partially(raw.trim(), lookup);
     let fields: Vec<&str> = text.splitn(3, ':').collect();
     let (source, target, mode) = match fields.as_slice() {
         [target] => (None, Some(*target), None),
@@ -129,14 +135,14 @@ fn parse_short(item: NodeId, raw: &str) -> Mount {
 }
 
 /// Parses a long syntax entry, a mapping with `type`, `source`, `target` and options.
-fn parse_long(tree: &Tree, item: NodeId) -> Mount {
+fn parse_long(tree: &Tree, item: NodeId, lookup: Lookup) -> Mount {
     let mut unknown_variable = None;
     let mut read = |node: Option<NodeId>| -> Option<String> {
         let raw = tree.scalar(node?)?;
         if tree.is_null(node?) {
             return None;
         }
-        let (value, variable) = interpolate_partially(raw);
+        let (value, variable) = interpolate_partially(raw, lookup);
         if unknown_variable.is_none() {
             unknown_variable = variable;
         }
@@ -186,7 +192,12 @@ fn parse_long(tree: &Tree, item: NodeId) -> Mount {
 
 /// Gives a named volume the host path of its top-level definition when that definition is a
 /// local bind (`driver_opts` with `o: bind` and a `device`).
-fn resolve_named(tree: &Tree, mut mount: Mount, top_level: Option<NodeId>) -> Mount {
+fn resolve_named(
+    tree: &Tree,
+    mut mount: Mount,
+    top_level: Option<NodeId>,
+    lookup: Lookup,
+) -> Mount {
     if mount.kind != MountKind::Named {
         return mount;
     }
@@ -202,7 +213,7 @@ fn resolve_named(tree: &Tree, mut mount: Mount, top_level: Option<NodeId>) -> Mo
     let scalar = |map: NodeId, key: &str| {
         tree.get(map, key)
             .and_then(|e| tree.scalar(e.value))
-            .map(|raw| interpolate_partially(raw).0)
+            .map(|raw| interpolate_partially(raw, lookup).0)
     };
     if scalar(definition, "driver").is_some_and(|d| d != "local") {
         return mount;
@@ -220,7 +231,7 @@ fn resolve_named(tree: &Tree, mut mount: Mount, top_level: Option<NodeId>) -> Mo
     });
     let device = tree.get(options, "device").filter(|_| binds);
     if let Some((device, raw)) = device.and_then(|d| Some((d, tree.scalar(d.value)?))) {
-        let (path, variable) = interpolate_partially(raw);
+        let (path, variable) = interpolate_partially(raw, lookup);
         mount.host_path = Some(path);
         mount.device_node = Some(device.value_written);
         mount.unknown_variable = mount.unknown_variable.or(variable);
@@ -265,7 +276,7 @@ mod tests {
         let root = tree.documents[0];
         let volumes = tree.get(root, "v").unwrap().value;
         let top = tree.get(root, "volumes").map(|e| e.value);
-        mounts(&tree, volumes, top)
+        mounts(&tree, volumes, top, &|_| None)
     }
 
     fn one(text: &str) -> Mount {

@@ -15,6 +15,7 @@ pub fn check(kind: FileKind, before: &str, after: &str, edits: &[Edit]) -> Resul
         FileKind::Compose => check_yaml(before, after, edits),
         FileKind::Dockerfile => check_dockerfile(before, after, edits),
         FileKind::Daemon => check_json(before, after, edits),
+        FileKind::Env => Err("dhlint does not edit env files".into()),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::ServiceContext;
 use super::cap_drop_all::normalize_capability;
-use crate::compose::{Interpolated, interpolate};
+use crate::compose::Interpolated;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{RuleMeta, Target, rule_doc};
 
@@ -71,16 +71,20 @@ pub fn severity_of(capability: &str) -> Option<Severity> {
 /// DH119: flags each `cap_add` item outside Docker's default capabilities.
 pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     let tree = cx.tree();
-    let Some(entry) = cx.get("cap_add") else {
-        return;
-    };
-    // A string or mapping here is invalid Compose, which DH004 reports.
-    for &item in tree.items(entry.value) {
+    // Each file of the project adds its own list; a string or mapping here is invalid
+    // Compose, which DH004 reports.
+    let lists = cx.get_all("cap_add");
+    let items = lists.iter().flat_map(|&entry| {
+        tree.items(entry.value)
+            .iter()
+            .map(move |&item| (entry, item))
+    });
+    for (entry, item) in items {
         let Some(raw) = tree.scalar(item) else {
             continue;
         };
         let span = tree.node(item).span;
-        let capability = match interpolate(raw, &|_| None) {
+        let capability = match cx.interpolate(raw) {
             Interpolated::Known(value) => normalize_capability(&value),
             Interpolated::Unknown { variable } => {
                 out.push(

@@ -1,7 +1,7 @@
 //! DH102 cap-drop-all: the service keeps Docker's default Linux capabilities.
 
 use super::ServiceContext;
-use crate::compose::{Interpolated, interpolate};
+use crate::compose::Interpolated;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::Fix;
 use crate::fix::yaml::NewValue;
@@ -53,12 +53,18 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         // A string or mapping here is invalid Compose, which DH004 reports.
         return;
     }
+    // Compose adds the lists of every file of the project together.
     let mut unknown = None;
-    for &item in tree.items(entry.value) {
+    let lists = cx.get_all("cap_drop");
+    let items = lists
+        .iter()
+        .filter(|e| tree.is_sequence(e.value))
+        .flat_map(|e| tree.items(e.value));
+    for &item in items {
         let Some(raw) = tree.scalar(item) else {
             continue;
         };
-        match interpolate(raw, &|_| None) {
+        match cx.interpolate(raw) {
             Interpolated::Known(value) if normalize_capability(&value) == "ALL" => return,
             Interpolated::Known(_) => {}
             Interpolated::Unknown { variable } => unknown = Some(variable),

@@ -132,14 +132,17 @@ fn check_limits(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_environment(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
-    let Some(entry) = cx.get("environment") else {
-        return;
-    };
     let tree = cx.tree();
-    if !tree.is_sequence(entry.value) {
-        return;
-    }
-    for &item in tree.items(entry.value) {
+    let lists = cx.get_all("environment");
+    let items = lists
+        .iter()
+        .filter(|e| tree.is_sequence(e.value))
+        .flat_map(|&entry| {
+            tree.items(entry.value)
+                .iter()
+                .map(move |&item| (entry, item))
+        });
+    for (entry, item) in items {
         if tree.scalar(item).is_none() {
             out.push(
                 cx.diagnostic_at(

@@ -61,11 +61,10 @@ fn is_socket_target(target: Option<&str>) -> bool {
 /// DH109: flags volumes that mount an engine socket, and `use_api_socket: true`.
 pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     check_api_socket(cx, out);
-    let Some((entry, mounts)) = cx.mounts() else {
-        return;
-    };
-    for mount in &mounts {
-        check_mount(cx, entry, mount, out);
+    for (entry, mounts) in cx.mounts() {
+        for mount in &mounts {
+            check_mount(cx, entry, mount, out);
+        }
     }
 }
 

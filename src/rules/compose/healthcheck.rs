@@ -1,7 +1,7 @@
 //! DH127 healthcheck: the engine cannot tell whether the service works.
 
 use super::{ServiceContext, Setting, parse_bool};
-use crate::compose::{Interpolated, interpolate};
+use crate::compose::Interpolated;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{RuleMeta, Target, rule_doc};
 use crate::yaml::Entry;
@@ -66,7 +66,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         return;
     }
     let first = tree.items(test.value).first().and_then(|&i| tree.scalar(i));
-    let first = first.map(|raw| match interpolate(raw, &|_| None) {
+    let first = first.map(|raw| match cx.interpolate(raw) {
         Interpolated::Known(value) => value,
         Interpolated::Unknown { .. } => raw.to_owned(),
     });

@@ -1,7 +1,7 @@
 //! DH121 host-devices: the container gets direct access to host devices.
 
 use super::ServiceContext;
-use crate::compose::{Interpolated, interpolate};
+use crate::compose::Interpolated;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{RuleMeta, Target, rule_doc};
 
@@ -25,10 +25,16 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
 
 fn check_devices(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     let tree = cx.tree();
-    let Some(entry) = cx.get("devices").filter(|e| tree.is_sequence(e.value)) else {
-        return;
-    };
-    for &item in tree.items(entry.value) {
+    let lists = cx.get_all("devices");
+    let items = lists
+        .iter()
+        .filter(|e| tree.is_sequence(e.value))
+        .flat_map(|&entry| {
+            tree.items(entry.value)
+                .iter()
+                .map(move |&item| (entry, item))
+        });
+    for (entry, item) in items {
         // Short syntax `HOST[:CONTAINER[:PERMISSIONS]]`, a CDI name such as
         // `nvidia.com/gpu=all`, or the long syntax mapping with `source`.
         let raw = match tree.scalar(item) {
@@ -38,7 +44,7 @@ fn check_devices(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
                 .and_then(|e| tree.scalar(e.value))
                 .unwrap_or(""),
         };
-        let device = match interpolate(raw, &|_| None) {
+        let device = match cx.interpolate(raw) {
             Interpolated::Known(value) => value,
             Interpolated::Unknown { .. } => raw.to_owned(),
         };
@@ -64,17 +70,20 @@ fn check_devices(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
 
 fn check_cgroup_rules(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     let tree = cx.tree();
-    let Some(entry) = cx
-        .get("device_cgroup_rules")
+    let lists = cx.get_all("device_cgroup_rules");
+    let items = lists
+        .iter()
         .filter(|e| tree.is_sequence(e.value))
-    else {
-        return;
-    };
-    for &item in tree.items(entry.value) {
+        .flat_map(|&entry| {
+            tree.items(entry.value)
+                .iter()
+                .map(move |&item| (entry, item))
+        });
+    for (entry, item) in items {
         let Some(raw) = tree.scalar(item) else {
             continue;
         };
-        let Interpolated::Known(rule) = interpolate(raw, &|_| None) else {
+        let Interpolated::Known(rule) = cx.interpolate(raw) else {
             continue;
         };
         let Some(reason) = broad_cgroup_rule(&rule) else {

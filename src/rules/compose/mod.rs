@@ -42,6 +42,11 @@ use crate::rules::{RuleMeta, tool};
 use crate::source::Span;
 use crate::yaml::{Entry, NodeId, Tree};
 
+use std::collections::HashMap;
+
+use crate::compose::project::{Project, ReferenceKind, include_cycle, references};
+use std::path::PathBuf;
+
 /// The view of one service that the rules read.
 pub struct ServiceContext<'a> {
     /// The whole file.
@@ -56,9 +61,13 @@ pub struct ServiceContext<'a> {
     pub service: &'a Service,
     /// The service's mapping.
     pub body: NodeId,
-    /// The services it extends in the same file, nearest first: the `extends` value node and
-    /// the base service's mapping.
+    /// The services it extends, nearest first: the `extends` value node and the base
+    /// service's mapping, in this file or in another file of the combined text.
     pub bases: Vec<(NodeId, NodeId)>,
+    /// The variables for interpolation, from the project's `.env` file.
+    pub variables: &'a HashMap<String, String>,
+    /// The project, for files that services refer to; `None` for text linted without a path.
+    pub project: Option<&'a Project>,
 }
 
 /// A scalar setting after interpolation.
@@ -93,43 +102,96 @@ impl<'a> ServiceContext<'a> {
         self.tree().node(self.service.key).span
     }
 
-    /// Looks a key up in the service, through merge keys.
+    /// The mappings that define the service, in the order Compose looks a key up: the later
+    /// files of the project (an override wins), the service itself, then the services it
+    /// extends, nearest first. Each comes with the `extends` node it is merged through.
+    fn layers(&self) -> impl Iterator<Item = (NodeId, Option<NodeId>)> + '_ {
+        let overrides = self.service.overrides.iter().rev().map(|&b| (b, None));
+        let bases = self
+            .bases
+            .iter()
+            .map(|&(extends, base)| (base, Some(extends)));
+        overrides.chain([(self.body, None)]).chain(bases)
+    }
+
+    /// Looks a key up in the service, through merge keys and across the files of the project.
     ///
-    /// A key the service does not set is looked up in the services it `extends` in the same
-    /// file, nearest first; such an entry is marked as merged from the `extends` key, so fixes
-    /// override it in the service instead of editing the base service.
+    /// A key set in an override file wins over the service's own; a key the service does not
+    /// set is looked up in the services it `extends`, nearest first. An entry from a base is
+    /// marked as merged from the `extends` key, so fixes override it in the service instead of
+    /// editing the base service.
     ///
     /// A key whose value is tagged `!reset` counts as absent: Compose removes such a key when
     /// it merges files, whatever value follows the tag.
     pub fn get(&self, key: &str) -> Option<Entry> {
-        if let Some(entry) = self.tree().get(self.body, key) {
-            let tag = self.tree().node(entry.value_written).tag.as_deref();
-            return (!is_reset(tag)).then_some(entry);
-        }
-        self.bases.iter().find_map(|&(extends, base)| {
-            let mut entry = self.tree().get(base, key)?;
-            entry.merged_from = Some(extends);
-            Some(entry)
-        })
+        self.get_path(&[key])
     }
 
-    /// Looks a dotted path up, such as `["deploy", "resources", "limits", "memory"]`.
+    /// Looks a dotted path up, such as `["deploy", "resources", "limits", "memory"]`. Compose
+    /// merges mappings key by key, so each layer of the service is searched for the whole path
+    /// and the first one that has it wins.
     pub fn get_path(&self, path: &[&str]) -> Option<Entry> {
         let (first, rest) = path.split_first()?;
-        let mut found = Some(self.get(first)?);
-        let mut map = found?.value;
-        for key in rest {
-            if !self.tree().is_mapping(map) {
+        for (layer, extends) in self.layers() {
+            let Some(mut entry) = self.tree().get(layer, first) else {
+                continue;
+            };
+            if is_reset(self.tree().node(entry.value_written).tag.as_deref()) {
                 return None;
             }
-            let mut entry = self.tree().get(map, key)?;
-            entry.merged_from = entry
-                .merged_from
-                .or(found.and_then(|f: Entry| f.merged_from));
-            map = entry.value;
-            found = Some(entry);
+            entry.merged_from = entry.merged_from.or(extends);
+            let mut found = Some(entry);
+            let mut map = entry.value;
+            for key in rest {
+                let nested = self
+                    .tree()
+                    .is_mapping(map)
+                    .then(|| self.tree().get(map, key))
+                    .flatten();
+                found = nested.map(|mut nested| {
+                    nested.merged_from = nested.merged_from.or(entry.merged_from);
+                    nested
+                });
+                let Some(nested) = found else { break };
+                map = nested.value;
+            }
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+
+    /// Every entry of a key whose values Compose adds together across files, such as
+    /// `cap_add`, `security_opt`, `ports` or `volumes`: the override's first. A value tagged
+    /// `!override` replaces the ones below it, and `!reset` removes them.
+    pub fn get_all(&self, key: &str) -> Vec<Entry> {
+        let mut found = Vec::new();
+        for (layer, extends) in self.layers() {
+            let Some(mut entry) = self.tree().get(layer, key) else {
+                continue;
+            };
+            let tag = self.tree().node(entry.value_written).tag.as_deref();
+            if is_reset(tag) {
+                break;
+            }
+            entry.merged_from = entry.merged_from.or(extends);
+            found.push(entry);
+            if tag == Some("!override") {
+                break;
+            }
         }
         found
+    }
+
+    /// Looks a variable up in the project's `.env` values.
+    pub fn variable(&self, name: &str) -> Option<String> {
+        self.variables.get(name).cloned()
+    }
+
+    /// Interpolates a value with the project's variables.
+    pub fn interpolate(&self, raw: &str) -> Interpolated {
+        interpolate(raw, &|name| self.variable(name))
     }
 
     /// The interpolated scalar value of an optional entry.
@@ -142,7 +204,7 @@ impl<'a> ServiceContext<'a> {
         }
         match self.tree().scalar(entry.value) {
             None => Setting::NotScalar,
-            Some(raw) => match interpolate(raw, &|_| None) {
+            Some(raw) => match self.interpolate(raw) {
                 Interpolated::Known(value) => Setting::Value(value),
                 Interpolated::Unknown { variable } => Setting::Unknown { variable },
             },
@@ -162,15 +224,37 @@ impl<'a> ServiceContext<'a> {
             .filter(|&v| tree.is_mapping(v))
     }
 
-    /// Returns the service's `volumes` entry and its mounts, with named volumes looked up in the
-    /// top-level `volumes` section, or `None` when the service has no `volumes` list.
-    pub fn mounts(&self) -> Option<(Entry, Vec<Mount>)> {
-        let entry = self.get("volumes")?;
-        if !self.tree().is_sequence(entry.value) {
-            return None;
-        }
+    /// Returns each `volumes` entry of the service (one per file that sets it) with its mounts,
+    /// named volumes looked up in the top-level `volumes` section. As Compose merges them by
+    /// container path, a mount that a later file replaces at the same path is left out.
+    pub fn mounts(&self) -> Vec<(Entry, Vec<Mount>)> {
         let top_level = self.top_level("volumes");
-        Some((entry, mounts(self.tree(), entry.value, top_level)))
+        let lookup = |name: &str| self.variable(name);
+        let mut targets: Vec<String> = Vec::new();
+        let mut found = Vec::new();
+        for entry in self.get_all("volumes") {
+            if !self.tree().is_sequence(entry.value) {
+                continue;
+            }
+            let mut list = mounts(self.tree(), entry.value, top_level, &lookup);
+            list.retain(|m| m.target.as_ref().is_none_or(|t| !targets.contains(t)));
+            targets.extend(list.iter().filter_map(|m| m.target.clone()));
+            found.push((entry, list));
+        }
+        found
+    }
+
+    /// Returns each `ports` entry of the service (one per file that sets it) with its ports.
+    pub fn ports(&self) -> Vec<(Entry, Vec<crate::compose::ports::Port>)> {
+        let lookup = |name: &str| self.variable(name);
+        self.get_all("ports")
+            .into_iter()
+            .filter(|entry| self.tree().is_sequence(entry.value))
+            .map(|entry| {
+                let found = crate::compose::ports::ports(self.tree(), entry.value, &lookup);
+                (entry, found)
+            })
+            .collect()
     }
 
     /// Returns an editor for the file.
@@ -283,10 +367,11 @@ impl<'a> ServiceContext<'a> {
         key: &str,
         message: impl Into<String>,
     ) -> Diagnostic {
-        let reset = self
-            .tree()
-            .get(self.body, key)
-            .filter(|entry| is_reset(self.tree().node(entry.value_written).tag.as_deref()));
+        let reset = self.layers().find_map(|(layer, _)| {
+            self.tree()
+                .get(layer, key)
+                .filter(|entry| is_reset(self.tree().node(entry.value_written).tag.as_deref()))
+        });
         match reset {
             Some(entry) => Diagnostic::new(rule, self.entry_span(entry), message)
                 .with_related(self.name_span(), "in this service"),
@@ -370,13 +455,17 @@ pub fn parse_bytes(value: &str) -> Option<f64> {
 /// How a Compose file is checked.
 #[derive(Clone, Copy, Debug)]
 pub struct CheckOptions<'a> {
-    /// The file is an override (`compose.override.yaml`) that Compose merges into a base file,
-    /// so it is not expected to repeat every setting.
+    /// The file is an override (`compose.override.yaml`) whose base file was not found, so it
+    /// is not expected to repeat every setting.
     pub fragment: bool,
     /// The configuration in effect.
     pub settings: &'a Settings,
     /// The daemon configurations of the run.
     pub daemon: &'a crate::daemon::Facts,
+    /// The variables for interpolation.
+    pub variables: &'a HashMap<String, String>,
+    /// The project the file belongs to, when it has a path.
+    pub project: Option<&'a Project>,
 }
 
 /// Runs every Compose rule on every service of `file`.
@@ -405,13 +494,15 @@ pub fn check(file: &ComposeFile, options: CheckOptions, out: &mut Vec<Diagnostic
             }
         });
     }
+    check_references(file, &options, out);
     for service in &file.services {
         // A service with a duplicate key is refused by Compose, so judging it would only guess
         // which of the two values counts.
         let (Some(body), false) = (service.body, service.has_duplicate_keys) else {
             continue;
         };
-        let (bases, base_elsewhere) = extended_services(file, body);
+        let chain = extended_services(file, service, body);
+        out.extend(chain.problems);
         let cx = ServiceContext {
             file,
             style: &style,
@@ -419,7 +510,9 @@ pub fn check(file: &ComposeFile, options: CheckOptions, out: &mut Vec<Diagnostic
             daemon: options.daemon,
             service,
             body,
-            bases,
+            bases: chain.bases,
+            variables: options.variables,
+            project: options.project,
         };
         let mut found = Vec::new();
         read_only_rootfs::check(&cx, &mut found);
@@ -448,10 +541,11 @@ pub fn check(file: &ComposeFile, options: CheckOptions, out: &mut Vec<Diagnostic
         oom_kill_disable::check(&cx, &mut found);
         default_bridge_network::check(&cx, &mut found);
         consistency::check(&cx, &mut found);
-        // An override file, or a service extending one in another file, states only part of
-        // the service: a key it does not set may be set elsewhere. Findings about missing keys
-        // point at the service's name, so those are the ones dropped.
-        if options.fragment || base_elsewhere {
+        // An override file without its base, or a service extending one in a file that could
+        // not be read, states only part of the service: a key it does not set may be set
+        // elsewhere. Findings about missing keys point at the service's name, so those are the
+        // ones dropped.
+        if options.fragment || chain.incomplete {
             let name_span = cx.name_span();
             found.retain(|d| d.span != name_span);
         }
@@ -459,39 +553,187 @@ pub fn check(file: &ComposeFile, options: CheckOptions, out: &mut Vec<Diagnostic
     }
 }
 
-/// Follows `extends` within the file: the chain of base services, nearest first, and whether
-/// the chain continues into another file (`extends: {file: …}`), which is not read.
-fn extended_services(file: &ComposeFile, body: NodeId) -> (Vec<(NodeId, NodeId)>, bool) {
-    let tree = &file.tree;
-    let mut bases = Vec::new();
-    let mut current = body;
-    let mut seen = vec![body];
-    while let Some(extends) = tree.get(current, "extends") {
-        let (name, other_file) = match tree.scalar(extends.value) {
-            Some(name) => (Some(name), false),
-            None => (
-                tree.get(extends.value, "service")
-                    .and_then(|e| tree.scalar(e.value)),
-                tree.get(extends.value, "file").is_some(),
+/// Reports `env_file` and `include` files of the linted file that cannot be read, and an
+/// `include` that leads back to the file.
+fn check_references(file: &ComposeFile, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
+    let Some(project) = options.project else {
+        return;
+    };
+    let own = &file.parts[file.own];
+    if own.path.as_os_str().is_empty() {
+        return;
+    }
+    let lookup = |name: &str| options.variables.get(name).cloned();
+    for reference in references(&file.tree, &own.documents, &own.path, &lookup) {
+        let span = file.tree.node(reference.node).span;
+        let (what, help) = match reference.kind {
+            ReferenceKind::EnvFile => (
+                "Env file",
+                "Fix the path, which is relative to this file's folder, or mark the file \
+                 optional with `required: false` in the long syntax",
+            ),
+            ReferenceKind::Include => (
+                "Included file",
+                "Fix the path, which is relative to this file's folder",
             ),
         };
-        if other_file {
-            return (bases, true);
+        match project.read(&reference.path) {
+            Err(reason) if reference.required => out.push(
+                Diagnostic::new(
+                    &tool::INVALID_COMPOSE,
+                    span,
+                    format!(
+                        "{what} `{}` cannot be read: {}",
+                        tree_text(file, reference.node),
+                        reason
+                            .strip_prefix("Cannot read the file: ")
+                            .unwrap_or(&reason)
+                            .trim_end_matches(" (a broken symlink?)")
+                    ),
+                )
+                .with_label("this file")
+                .with_help(help),
+            ),
+            Ok(_) if reference.kind == ReferenceKind::Include => {
+                let Some(chain) = include_cycle(project, &reference.path, &own.path) else {
+                    continue;
+                };
+                let names: Vec<String> = std::iter::once(own.path.as_path())
+                    .chain(chain.iter().map(PathBuf::as_path))
+                    .map(|p| crate::compose::project::shown_from(p, Some(&own.path)))
+                    .collect();
+                out.push(
+                    Diagnostic::new(
+                        &tool::INVALID_COMPOSE,
+                        span,
+                        format!("`include` forms a cycle: {}", names.join(" → ")),
+                    )
+                    .with_label("leads back to this file")
+                    .with_help("Remove one `include` of the cycle; Compose refuses it"),
+                );
+            }
+            _ => {}
         }
-        let Some(base) = name
-            .and_then(|name| file.services.iter().find(|s| s.name == name))
-            .and_then(|s| s.body)
-        else {
+    }
+}
+
+/// The scalar at `node` as YAML read it.
+fn tree_text<'a>(file: &'a ComposeFile, node: NodeId) -> &'a str {
+    file.tree.scalar(node).unwrap_or_default()
+}
+
+/// The services one service extends, as far as they could be followed.
+struct Chain {
+    /// The `extends` value node and the base service's mapping, nearest first.
+    bases: Vec<(NodeId, NodeId)>,
+    /// Whether the chain stops at a base that could not be read, so keys may be missing.
+    incomplete: bool,
+    /// Why the chain could not be followed: a missing file or service, or a cycle.
+    problems: Vec<Diagnostic>,
+}
+
+/// Follows `extends`, in the same file and into other files (`extends: {file: ...}`), which
+/// the project loaded beside the file.
+fn extended_services(file: &ComposeFile, service: &Service, body: NodeId) -> Chain {
+    let tree = &file.tree;
+    let mut chain = Chain {
+        bases: Vec::new(),
+        incomplete: false,
+        problems: Vec::new(),
+    };
+    let mut current = body;
+    let mut part = service.part;
+    let mut names = vec![service.name.clone()];
+    let mut seen = vec![body];
+    while let Some(extends) = tree.get(current, "extends") {
+        let (name, file_node) = match tree.scalar(extends.value) {
+            Some(name) => (Some(name.to_owned()), None),
+            None => (
+                tree.get(extends.value, "service")
+                    .and_then(|e| tree.scalar(e.value))
+                    .map(str::to_owned),
+                tree.get(extends.value, "file"),
+            ),
+        };
+        let Some(name) = name else { break };
+        let base_part = match file_node.map(|f| (f, file.extends_files.get(&f.value))) {
+            None => part,
+            Some((_, Some(Ok(index)))) => *index,
+            Some((entry, outcome)) => {
+                chain.incomplete = true;
+                if let Some(Err(reason)) = outcome {
+                    chain.problems.push(
+                        Diagnostic::new(
+                            &tool::INVALID_COMPOSE,
+                            tree.node(entry.value_written).span,
+                            format!(
+                                "Service `{}` extends a service in a file that cannot be read: {}",
+                                names[names.len() - 1],
+                                reason
+                                    .strip_prefix("Cannot read the file: ")
+                                    .unwrap_or(reason)
+                                    .trim_end_matches(" (a broken symlink?)")
+                            ),
+                        )
+                        .with_label("this file")
+                        .with_help("Fix the path, which is relative to this file's folder"),
+                    );
+                }
+                break;
+            }
+        };
+        let Some(base) = service_in_part(file, base_part, &name) else {
+            chain.incomplete = true;
+            chain.problems.push(
+                Diagnostic::new(
+                    &tool::INVALID_COMPOSE,
+                    tree.node(extends.value_written).span,
+                    format!(
+                        "Service `{}` extends service `{name}`, which is not defined",
+                        names[names.len() - 1]
+                    ),
+                )
+                .with_label("unknown service")
+                .with_help("Name a service defined in the extended file"),
+            );
             break;
         };
         if seen.contains(&base) {
+            names.push(name);
+            chain.problems.push(
+                Diagnostic::new(
+                    &tool::INVALID_COMPOSE,
+                    tree.node(extends.value_written).span,
+                    format!("`extends` forms a cycle: {}", names.join(" → ")),
+                )
+                .with_label("cycle closes here")
+                .with_help("Remove one `extends` of the cycle; Compose refuses it"),
+            );
             break;
         }
         seen.push(base);
-        bases.push((extends.value_written, base));
+        names.push(name);
+        // A key from a base in another file is reported at the service's own `extends`, the
+        // place in the linted file where it comes in.
+        let site = match chain.bases.first() {
+            Some(&(first, _)) if base_part != service.part => first,
+            _ => extends.value_written,
+        };
+        chain.bases.push((site, base));
         current = base;
+        part = base_part;
     }
-    (bases, false)
+    chain
+}
+
+/// The mapping of service `name` in the part at `part`, by its top-level `services`.
+fn service_in_part(file: &ComposeFile, part: usize, name: &str) -> Option<NodeId> {
+    let tree = &file.tree;
+    file.parts.get(part)?.documents.iter().find_map(|&root| {
+        let services = tree.get(root, "services")?;
+        let entry = tree.get(services.value, name)?;
+        tree.is_mapping(entry.value).then_some(entry.value)
+    })
 }
 
 fn capitalize(message: &str) -> String {

@@ -18,39 +18,38 @@ pub static META: RuleMeta = RuleMeta {
 
 /// DH122: flags mounts with shared propagation (warning) or slave propagation (info).
 pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
-    let Some((entry, mounts)) = cx.mounts() else {
-        return;
-    };
-    for mount in &mounts {
-        let (Some(propagation), Some(node)) =
-            (mount.propagation.as_deref(), mount.propagation_node)
-        else {
-            continue;
-        };
-        let (severity, effect) = match propagation {
-            "shared" | "rshared" => (
-                Severity::Warning,
-                "mounts made inside the container appear on the host, and the other way round",
-            ),
-            "slave" | "rslave" => (
-                Severity::Info,
-                "mounts made on the host appear inside the container",
-            ),
-            _ => continue,
-        };
-        out.push(
-            cx.diagnostic_at(
-                &META,
-                cx.tree().node(node).span,
-                Some(entry),
-                format!(
-                    "Service `{}` mounts a volume with `{propagation}` propagation: {effect}",
-                    cx.name()
+    for (entry, mounts) in cx.mounts() {
+        for mount in &mounts {
+            let (Some(propagation), Some(node)) =
+                (mount.propagation.as_deref(), mount.propagation_node)
+            else {
+                continue;
+            };
+            let (severity, effect) = match propagation {
+                "shared" | "rshared" => (
+                    Severity::Warning,
+                    "mounts made inside the container appear on the host, and the other way round",
                 ),
-            )
-            .with_severity(severity)
-            .with_label(format!("`{propagation}` propagation"))
-            .with_help("Remove the propagation option, so the mount uses the private default"),
-        );
+                "slave" | "rslave" => (
+                    Severity::Info,
+                    "mounts made on the host appear inside the container",
+                ),
+                _ => continue,
+            };
+            out.push(
+                cx.diagnostic_at(
+                    &META,
+                    cx.tree().node(node).span,
+                    Some(entry),
+                    format!(
+                        "Service `{}` mounts a volume with `{propagation}` propagation: {effect}",
+                        cx.name()
+                    ),
+                )
+                .with_severity(severity)
+                .with_label(format!("`{propagation}` propagation"))
+                .with_help("Remove the propagation option, so the mount uses the private default"),
+            );
+        }
     }
 }

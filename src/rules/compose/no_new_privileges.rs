@@ -3,7 +3,7 @@
 
 use super::security_opt::split_security_opt;
 use super::{ServiceContext, parse_bool};
-use crate::compose::{Interpolated, interpolate};
+use crate::compose::Interpolated;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::Fix;
 use crate::fix::yaml::NewValue;
@@ -52,11 +52,21 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     }
     let mut disabled = None;
     let mut unknown = None;
-    for &item in tree.items(entry.value) {
+    // Compose adds the lists of every file of the project together.
+    let lists = cx.get_all("security_opt");
+    let items = lists
+        .iter()
+        .filter(|e| tree.is_sequence(e.value))
+        .flat_map(|&entry| {
+            tree.items(entry.value)
+                .iter()
+                .map(move |&item| (entry, item))
+        });
+    for (list, item) in items {
         let Some(raw) = tree.scalar(item) else {
             continue;
         };
-        let value = match interpolate(raw, &|_| None) {
+        let value = match cx.interpolate(raw) {
             Interpolated::Known(value) => value,
             Interpolated::Unknown { variable } => {
                 unknown = Some(variable);
@@ -69,10 +79,10 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         }
         match setting.map(parse_bool) {
             None | Some(Some(true)) => return,
-            Some(parsed) => disabled = Some((item, parsed.is_none())),
+            Some(parsed) => disabled = Some((list, item, parsed.is_none())),
         }
     }
-    let diagnostic = if let Some((item, invalid)) = disabled {
+    let diagnostic = if let Some((entry, item, invalid)) = disabled {
         let (message, label) = if invalid {
             (
                 format!(

@@ -35,6 +35,10 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         Setting::Value(value) if value.trim().is_empty() => Setting::Absent,
         setting => setting,
     };
+    // Without `user:`, a service that builds its image runs as the Dockerfile's user.
+    if setting == Setting::Absent && check_build(cx, out) {
+        return;
+    }
     match (setting, entry) {
         (Setting::Value(value), Some(entry)) if is_root_user(&value) => out.push(
             cx.diagnostic_at(
@@ -65,6 +69,158 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         ),
         _ => {}
     }
+}
+
+/// The user the image a service builds runs as.
+enum BuiltUser {
+    /// A `USER` that resolves to uid 0, with its line and text.
+    Root { line: usize, user: String },
+    /// No `USER` in the built stage or the stages it is built on, with the `FROM` line and image.
+    Default { line: usize, image: String },
+    /// A non-root user, or a base image listed in `[dockerfile] nonroot-bases`.
+    NonRoot,
+}
+
+/// For a service that sets no `user:` and builds its image from a local Dockerfile, reports
+/// the user the Dockerfile's built stage (the `target`, or the last stage) runs as. Returns
+/// whether the Dockerfile decided the finding; when it cannot be read or its user depends on
+/// a variable, the usual note about a missing `user:` applies.
+fn check_build(cx: &ServiceContext, out: &mut Vec<Diagnostic>) -> bool {
+    let Some(entry) = cx.get("build") else {
+        return false;
+    };
+    let Some((shown, built)) = built_user(cx, entry) else {
+        return false;
+    };
+    let span = cx.tree().node(entry.key).span;
+    let (message, label) = match built {
+        BuiltUser::NonRoot => return true,
+        BuiltUser::Root { line, user } => (
+            format!(
+                "Service `{}` runs as root: the image it builds sets `USER {user}` \
+                 ({shown}, line {line})",
+                cx.name()
+            ),
+            "builds an image that runs as root",
+        ),
+        BuiltUser::Default { line, image } => (
+            format!(
+                "Service `{}` likely runs as root: the stage it builds sets no `USER`, so the \
+                 image keeps the default user of `{image}` ({shown}, line {line})",
+                cx.name()
+            ),
+            "builds an image with no `USER`",
+        ),
+    };
+    out.push(
+        cx.diagnostic_at(&META, span, Some(entry), message)
+            .with_label(label)
+            .with_help(
+                "Set a non-root `USER` at the end of the built stage of the Dockerfile, or \
+                 `user:` in the service, such as `user: \"10001:10001\"`",
+            ),
+    );
+    true
+}
+
+/// Reads the Dockerfile of a service's `build` and the user of its built stage, with how to
+/// name the Dockerfile in a message. `None` when there is no local Dockerfile to read, or its
+/// user depends on a variable.
+fn built_user(cx: &ServiceContext, entry: crate::yaml::Entry) -> Option<(String, BuiltUser)> {
+    let project = cx.project?;
+    let tree = cx.tree();
+    let compose_path = &cx.file.parts[cx.file.parts.iter().position(|p| {
+        let at = tree.node(entry.key).span.start;
+        p.range.start <= at && at <= p.range.end
+    })?]
+    .path;
+    if compose_path.as_os_str().is_empty() {
+        return None;
+    }
+    let value = |key: &str| -> Option<String> {
+        let raw = tree
+            .get(entry.value, key)
+            .and_then(|e| tree.scalar(e.value))?;
+        match cx.interpolate(raw) {
+            crate::compose::Interpolated::Known(value) => Some(value),
+            crate::compose::Interpolated::Unknown { .. } => Some(String::new()),
+        }
+    };
+    let (context, dockerfile, inline, target) = match tree.scalar(entry.value) {
+        Some(raw) => match cx.interpolate(raw) {
+            crate::compose::Interpolated::Known(context) => (context, None, None, None),
+            crate::compose::Interpolated::Unknown { .. } => return None,
+        },
+        None if tree.is_mapping(entry.value) => (
+            value("context").unwrap_or_else(|| ".".to_owned()),
+            value("dockerfile"),
+            value("dockerfile_inline"),
+            value("target"),
+        ),
+        None => return None,
+    };
+    // A Git or HTTP context is fetched by the builder, which dhlint never does.
+    if context.is_empty() || context.contains("://") || context.starts_with("git@") {
+        return None;
+    }
+    let (shown, text) = match inline {
+        Some(text) => ("`dockerfile_inline`".to_owned(), std::sync::Arc::from(text)),
+        None => {
+            let dockerfile = dockerfile.unwrap_or_else(|| "Dockerfile".to_owned());
+            if dockerfile.is_empty() {
+                return None;
+            }
+            let folder = crate::compose::project::resolve(compose_path, &context);
+            let path = if std::path::Path::new(&dockerfile).is_absolute() {
+                std::path::PathBuf::from(&dockerfile)
+            } else {
+                folder.join(&dockerfile)
+            };
+            let shown = format!(
+                "`{}`",
+                crate::compose::project::shown_from(&path, Some(compose_path))
+            );
+            (shown, project.read(&path).ok()?)
+        }
+    };
+    let file = crate::dockerfile::parse(&text).ok()?;
+    let stages = file.stages();
+    let stage = match target.filter(|t| !t.is_empty()) {
+        Some(target) => crate::dockerfile::Stage::find(&stages, &target, stages.len())?,
+        None => stages.last()?.index,
+    };
+    let lines = crate::source::LineIndex::new(&text);
+    let line_of = |offset: usize| lines.position(&text, offset).line;
+    let built = match file.effective_user(stage) {
+        Some(user) => match user.resolved {
+            Some(resolved) if is_root_user(&resolved) => BuiltUser::Root {
+                line: line_of(user.span.start),
+                user: user.raw.trim().to_owned(),
+            },
+            Some(_) => BuiltUser::NonRoot,
+            None => return None,
+        },
+        None => {
+            let mut root = &stages[stage];
+            while let Some(parent) = root.parent.and_then(|p| stages.get(p)) {
+                root = parent;
+            }
+            let image = file
+                .expand_global(&root.image.text)
+                .unwrap_or_else(|| root.image.text.clone());
+            let without_digest = image.split('@').next().unwrap_or(&image);
+            let bases = &cx.settings.nonroot_bases;
+            if bases.is_match(&image) || bases.is_match(without_digest) {
+                BuiltUser::NonRoot
+            } else {
+                BuiltUser::Default {
+                    line: line_of(file.instructions[stages[stage].from].span.start),
+                    image,
+                }
+            }
+        }
+    };
+    Some((shown, built))
 }
 
 #[cfg(test)]

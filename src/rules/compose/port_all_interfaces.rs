@@ -2,7 +2,7 @@
 //! host.
 
 use super::ServiceContext;
-use crate::compose::ports::{Port, is_unknown, is_wildcard, port_range, ports};
+use crate::compose::ports::{Port, is_unknown, is_wildcard, port_range};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::Fix;
 use crate::fix::yaml::NewValue;
@@ -55,26 +55,24 @@ fn daemon_note(cx: &ServiceContext, port: &Port, finding: Diagnostic) -> Diagnos
 /// DH123: flags ports without a host IP or bound to a wildcard address.
 pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     let tree = cx.tree();
-    let Some(entry) = cx.get("ports").filter(|e| tree.is_sequence(e.value)) else {
-        return;
-    };
-    for port in ports(tree, entry.value) {
-        // A long syntax `published` that is not a port or range, such as `127.0.0.1:8080`, is
-        // invalid Compose, and so is an entry without a container port, such as `""`: where
-        // such a port would listen cannot be judged.
-        let published_invalid = port.long
-            && port
-                .published
+    for (entry, found) in cx.ports() {
+        for port in found {
+            // A long syntax `published` that is not a port or range, such as `127.0.0.1:8080`, is
+            // invalid Compose, and so is an entry without a container port, such as `""`: where
+            // such a port would listen cannot be judged.
+            let published_invalid = port.long
+                && port
+                    .published
+                    .as_deref()
+                    .is_some_and(|p| !is_unknown(p) && port_range(p).is_none());
+            let target_invalid = port
+                .target
                 .as_deref()
-                .is_some_and(|p| !is_unknown(p) && port_range(p).is_none());
-        let target_invalid = port
-            .target
-            .as_deref()
-            .is_none_or(|t| !is_unknown(t) && port_range(t).is_none());
-        if published_invalid || target_invalid {
-            continue;
-        }
-        match port.host_ip.as_deref() {
+                .is_none_or(|t| !is_unknown(t) && port_range(t).is_none());
+            if published_invalid || target_invalid {
+                continue;
+            }
+            match port.host_ip.as_deref() {
             Some(ip) if is_unknown(ip) => out.push(unknown(cx, entry, &port)),
             Some(ip) if is_wildcard(ip) => out.push(
                 cx.diagnostic_at(
@@ -114,6 +112,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
                     .with_fix(add_loopback(cx, &port));
                 out.push(daemon_note(cx, &port, finding));
             }
+        }
         }
     }
 }

@@ -24,7 +24,8 @@ pub static META: RuleMeta = RuleMeta {
 pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     let tree = cx.tree();
     let text = cx.file.text;
-    if let Some(entry) = cx.get("environment") {
+    // A secret written in any file of the project is in the repository, whichever value wins.
+    for entry in cx.get_all("environment") {
         for var in env_vars(tree, text, entry.value) {
             check_var(cx, entry, &var, Place::Environment, out);
         }
@@ -33,6 +34,45 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         for var in env_vars(tree, text, entry.value) {
             check_var(cx, entry, &var, Place::BuildArgs, out);
         }
+    }
+}
+
+/// DH105 in an env file that a service reads with `env_file`: flags each secret-looking
+/// variable with a literal value, and values that are credentials by their format.
+pub fn check_env_file(
+    file: &crate::compose::dotenv::EnvFile,
+    settings: &crate::config::Settings,
+    out: &mut Vec<Diagnostic>,
+) {
+    for var in &file.variables {
+        let Some(value) = var.value.as_deref() else {
+            continue;
+        };
+        let name = &var.name;
+        if name.to_ascii_uppercase().ends_with("_FILE") {
+            continue;
+        }
+        let message =
+            if is_secret_name_in(name, &settings.secrets) && is_literal_secret_value(value) {
+                format!("Env file sets secret variable `{name}` to a literal value")
+            } else if let Some(credential) = known_credential(value) {
+                format!(
+                    "Env file sets variable `{name}` to {}",
+                    credential.describe()
+                )
+            } else {
+                continue;
+            };
+        out.push(
+            Diagnostic::new(&META, var.name_span.cover(var.value_span), message)
+                .with_label("literal secret (value hidden)")
+                .with_redaction(var.value_span)
+                .with_help(format!(
+                    "Keep the value out of the repository: give it to the service through Compose \
+                     `secrets:` and read it from `{name}_FILE: /run/secrets/<name>`, or keep \
+                     this file out of version control"
+                )),
+        );
     }
 }
 

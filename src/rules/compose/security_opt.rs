@@ -5,7 +5,7 @@
 
 use super::ServiceContext;
 use super::host_namespaces::could_be;
-use crate::compose::{Interpolated, interpolate};
+use crate::compose::Interpolated;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Applicability, Fix};
 use crate::rules::{RuleMeta, Target, rule_doc};
@@ -98,11 +98,15 @@ const UNCONFINED: [Unconfined; 3] = [
 /// DH116 to DH118: flags each `security_opt` entry that turns confinement off.
 pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     let tree = cx.tree();
-    let Some(entry) = cx.get("security_opt") else {
-        return;
-    };
-    // A string or mapping here is invalid Compose, which DH004 reports.
-    for &item in tree.items(entry.value) {
+    // Each file of the project adds its own list; a string or mapping here is invalid
+    // Compose, which DH004 reports.
+    let lists = cx.get_all("security_opt");
+    let items = lists.iter().flat_map(|&entry| {
+        tree.items(entry.value)
+            .iter()
+            .map(move |&item| (entry, item))
+    });
+    for (entry, item) in items {
         let Some(raw) = tree.scalar(item) else {
             continue;
         };
@@ -121,7 +125,7 @@ fn check_item(
     out: &mut Vec<Diagnostic>,
 ) {
     let span = cx.tree().node(item).span;
-    let value = match interpolate(raw, &|_| None) {
+    let value = match cx.interpolate(raw) {
         Interpolated::Known(value) => value,
         Interpolated::Unknown { variable } => {
             let (name, setting) = split_security_opt(raw);

@@ -57,66 +57,65 @@ pub fn sensitive_directory(host_path: &str) -> Option<&'static str> {
 
 /// DH120: flags bind mounts of sensitive host paths.
 pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
-    let Some((entry, mounts)) = cx.mounts() else {
-        return;
-    };
-    for mount in &mounts {
-        let Some(host_path) = mount.host_path.as_deref() else {
-            continue;
-        };
-        // Engine sockets and the directories that contain them are DH109's findings.
-        if docker_socket::exposure(host_path).is_some() {
-            continue;
+    for (entry, mounts) in cx.mounts() {
+        for mount in &mounts {
+            let Some(host_path) = mount.host_path.as_deref() else {
+                continue;
+            };
+            // Engine sockets and the directories that contain them are DH109's findings.
+            if docker_socket::exposure(host_path).is_some() {
+                continue;
+            }
+            let Some(directory) = sensitive_directory(host_path) else {
+                continue;
+            };
+            let display_path = docker_socket::shown_path(mount);
+            let subject = if directory == "/" {
+                "the host's root directory".to_owned()
+            } else if clean_path(host_path) == directory {
+                format!("sensitive host directory `{directory}`")
+            } else {
+                format!("`{display_path}` from sensitive host directory `{directory}`")
+            };
+            let (access, severity, label) = if mount.read_only {
+                ("read-only", Severity::Info, "host path mounted read-only")
+            } else {
+                (
+                    "read-write",
+                    Severity::Warning,
+                    "host path mounted read-write",
+                )
+            };
+            let message = match (&mount.device_node, mount.source.as_deref()) {
+                (Some(_), Some(volume)) => format!(
+                    "Service `{}` mounts volume `{volume}`, a bind of {subject}, {access}",
+                    cx.name()
+                ),
+                _ => format!("Service `{}` mounts {subject}, {access}", cx.name()),
+            };
+            let help = if mount.read_only {
+                "Mount only the files the service needs, or copy them into the image"
+            } else {
+                "Mount only the files the service needs and add `:ro`, or copy them into the image"
+            };
+            let mut diagnostic = cx
+                .diagnostic_at(
+                    &META,
+                    cx.tree().node(mount.source_node).span,
+                    Some(entry),
+                    message,
+                )
+                .with_severity(severity)
+                .with_label(label)
+                .with_help(help);
+            if let Some(device) = mount.device_node {
+                diagnostic = diagnostic.with_related(
+                    cx.tree().node(device).span,
+                    "the volume's definition binds this host path",
+                );
+            }
+            out.push(diagnostic);
         }
-        let Some(directory) = sensitive_directory(host_path) else {
-            continue;
-        };
-        let display_path = docker_socket::shown_path(mount);
-        let subject = if directory == "/" {
-            "the host's root directory".to_owned()
-        } else if clean_path(host_path) == directory {
-            format!("sensitive host directory `{directory}`")
-        } else {
-            format!("`{display_path}` from sensitive host directory `{directory}`")
-        };
-        let (access, severity, label) = if mount.read_only {
-            ("read-only", Severity::Info, "host path mounted read-only")
-        } else {
-            (
-                "read-write",
-                Severity::Warning,
-                "host path mounted read-write",
-            )
-        };
-        let message = match (&mount.device_node, mount.source.as_deref()) {
-            (Some(_), Some(volume)) => format!(
-                "Service `{}` mounts volume `{volume}`, a bind of {subject}, {access}",
-                cx.name()
-            ),
-            _ => format!("Service `{}` mounts {subject}, {access}", cx.name()),
-        };
-        let help = if mount.read_only {
-            "Mount only the files the service needs, or copy them into the image"
-        } else {
-            "Mount only the files the service needs and add `:ro`, or copy them into the image"
-        };
-        let mut diagnostic = cx
-            .diagnostic_at(
-                &META,
-                cx.tree().node(mount.source_node).span,
-                Some(entry),
-                message,
-            )
-            .with_severity(severity)
-            .with_label(label)
-            .with_help(help);
-        if let Some(device) = mount.device_node {
-            diagnostic = diagnostic.with_related(
-                cx.tree().node(device).span,
-                "the volume's definition binds this host path",
-            );
-        }
-        out.push(diagnostic);
     }
 }
 

@@ -1,0 +1,614 @@
+//! The Compose project a file belongs to: the files Compose loads with it, the variables it
+//! interpolates with, and the files its services refer to.
+//!
+//! Compose run without `-f` loads the first of `compose.yaml`, `compose.yml`,
+//! `docker-compose.yml` and `docker-compose.yaml` in a folder, then the first of the matching
+//! `*.override.*` names, and merges the second into the first. `[compose] file-sets` declares
+//! other sets, such as `compose.yaml` + `compose.prod.yaml`. Variables come from the `.env`
+//! file in the folder of the project's first file, or from `--env-file`, and never from the
+//! environment dhlint runs in, so results do not depend on the machine.
+//!
+//! The files of a project are parsed one by one and laid end to end in one [`Tree`], their spans
+//! shifted into one combined text. Rules then read a service across files with the same node
+//! ids, and findings are mapped back to the file that holds their text.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::config::Settings;
+use crate::source::Span;
+use crate::yaml::{NodeId, SyntaxError, Tree};
+
+use super::dotenv::EnvFile;
+
+/// The base names Compose looks for, in its order.
+pub const DEFAULT_FILES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+];
+
+/// The override names Compose looks for next to a base file, in its order.
+pub const DEFAULT_OVERRIDES: &[&str] = &[
+    "compose.override.yml",
+    "compose.override.yaml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+];
+
+/// How many files `extends` and `include` may pull in while one file is linted.
+const MAX_REFERENCED_FILES: usize = 64;
+
+/// One Compose file of a project.
+#[derive(Clone, Debug)]
+pub struct ProjectFile {
+    /// The file's path.
+    pub path: PathBuf,
+    /// The file's text; `None` for the file being linted, whose text is given separately
+    /// because fixes change it.
+    pub text: Option<Arc<str>>,
+}
+
+/// The files and variables of the project that one linted Compose file belongs to.
+#[derive(Debug, Default)]
+pub struct Project {
+    /// The Compose files in the order Compose merges them; one of them is the linted file.
+    pub files: Vec<ProjectFile>,
+    /// The position of the linted file in `files`.
+    pub own: usize,
+    /// The variables for interpolation.
+    pub variables: HashMap<String, String>,
+    /// The file the variables came from, if any.
+    pub env_source: Option<PathBuf>,
+    /// Whether `[compose] file-sets` lists the linted file after another file.
+    pub declared_override: bool,
+    /// The size limit for every file read on behalf of the project.
+    pub max_file_size: u64,
+    /// Files read while linting, such as `extends` targets and build Dockerfiles, by path.
+    cache: Mutex<HashMap<PathBuf, Result<Arc<str>, String>>>,
+}
+
+impl Project {
+    /// Finds the project of the Compose file at `path`. `env_files` replace the `.env` file when
+    /// given, as `docker compose --env-file` does.
+    pub fn discover(path: &Path, settings: &Settings, env_files: &[PathBuf]) -> Project {
+        let mut project = Project {
+            max_file_size: settings.max_file_size,
+            ..Project::default()
+        };
+        let paths = project_paths(path, settings);
+        project.declared_override = settings
+            .compose_file_set(path)
+            .is_some_and(|(_, position)| position > 0);
+        for other in &paths {
+            if other == path {
+                project.own = project.files.len();
+                project.files.push(ProjectFile {
+                    path: other.clone(),
+                    text: None,
+                });
+            } else if let Ok(text) = crate::lint::read_text(other, settings.max_file_size) {
+                project.files.push(ProjectFile {
+                    path: other.clone(),
+                    text: Some(text.into()),
+                });
+            }
+        }
+        let folder = project.files[0]
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let env_paths: Vec<PathBuf> = if env_files.is_empty() {
+            vec![folder.join(".env")]
+        } else {
+            env_files.to_vec()
+        };
+        for env_path in env_paths {
+            let Ok(text) = crate::lint::read_text(&env_path, settings.max_file_size) else {
+                continue;
+            };
+            project.variables.extend(EnvFile::parse(&text).values());
+            project.env_source = Some(env_path);
+        }
+        project
+    }
+
+    /// A project of one file with no variables, for text linted without a path.
+    pub fn single() -> Project {
+        Project {
+            files: vec![ProjectFile {
+                path: PathBuf::new(),
+                text: None,
+            }],
+            max_file_size: crate::lint::MAX_FILE_SIZE,
+            ..Project::default()
+        }
+    }
+
+    /// The path of the linted file.
+    pub fn own_path(&self) -> &Path {
+        &self.files[self.own].path
+    }
+
+    /// Whether the linted file is an override whose base file was not found, so it states only
+    /// part of its services.
+    pub fn own_is_fragment(&self) -> bool {
+        self.own == 0 && (self.declared_override || is_override_name(&self.files[0].path))
+    }
+
+    /// Reads a file referenced from the project, once per lint.
+    pub fn read(&self, path: &Path) -> Result<Arc<str>, String> {
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = cache.get(path) {
+            return found.clone();
+        }
+        let result = crate::lint::read_text(path, self.max_file_size).map(Arc::from);
+        cache.insert(path.to_path_buf(), result.clone());
+        result
+    }
+
+    /// Lays the project's files end to end with `own_text` for the linted file, and adds the
+    /// files that `extends: {file: ...}` refers to. Files that do not parse are left out; the
+    /// linted file's own syntax error is returned.
+    ///
+    /// The linted file comes last in the combined text, so that nothing follows its last byte
+    /// and fixes at its end see the file as it is.
+    pub fn assemble(&self, own_text: &str) -> Result<Assembled, SyntaxError> {
+        let own_tree = Tree::parse(own_text)?;
+        let mut assembled = Assembled::default();
+        for (index, file) in self.files.iter().enumerate() {
+            let Some(text) = file.text.as_deref().filter(|_| index != self.own) else {
+                continue;
+            };
+            if let Ok(tree) = Tree::parse(text) {
+                assembled.push(file.path.clone(), text, tree, Role::Project, index);
+            }
+        }
+        let own_path = self.own_path().to_path_buf();
+        let own_part = Part {
+            path: own_path.clone(),
+            range: Span::empty(0),
+            documents: own_tree.documents.clone(),
+            role: Role::Project,
+            order: self.own,
+        };
+        // The linted file's references are resolved before it is added, with its own node ids.
+        let mut own_outcomes = Vec::new();
+        if !own_path.as_os_str().is_empty() {
+            for (node, name) in extends_files(&own_tree, &own_part) {
+                let outcome = self.load(&mut assembled, &resolve(&own_path, &name));
+                own_outcomes.push((node, outcome));
+            }
+        }
+        self.add_extended_files(&mut assembled);
+        let base = assembled.tree.len();
+        assembled.push(own_path, own_text, own_tree, Role::Project, self.own);
+        assembled.own = assembled.parts.len() - 1;
+        for (node, outcome) in own_outcomes {
+            assembled.extends_files.insert(node + base, outcome);
+        }
+        Ok(assembled)
+    }
+
+    /// Follows `extends: {file: ...}` in every part added so far and in the files they load.
+    fn add_extended_files(&self, assembled: &mut Assembled) {
+        let mut part = 0;
+        while part < assembled.parts.len() {
+            // Text linted without a path has no folder to resolve names in.
+            if assembled.parts[part].path.as_os_str().is_empty() {
+                part += 1;
+                continue;
+            }
+            let references = extends_files(&assembled.tree, &assembled.parts[part]);
+            for (node, name) in references {
+                let path = resolve(&assembled.parts[part].path, &name);
+                let outcome = self.load(assembled, &path);
+                assembled.extends_files.insert(node, outcome);
+            }
+            part += 1;
+        }
+    }
+
+    /// The part holding the file at `path`, loaded as a library part when it is not there yet.
+    fn load(&self, assembled: &mut Assembled, path: &Path) -> Result<usize, String> {
+        if let Some(index) = assembled
+            .parts
+            .iter()
+            .position(|p| same_file(&p.path, path))
+        {
+            return Ok(index);
+        }
+        if same_file(self.own_path(), path) {
+            // A service extending a service of the linted file, which is added last.
+            return Err("it is the file being linted, which another file extends".into());
+        }
+        if assembled.parts.len() >= MAX_REFERENCED_FILES {
+            return Err(format!(
+                "more than {MAX_REFERENCED_FILES} files are referenced through `extends`"
+            ));
+        }
+        let text = self.read(path)?;
+        let tree =
+            Tree::parse(&text).map_err(|e| format!("it is not valid YAML ({})", e.message))?;
+        assembled.push(path.to_path_buf(), &text, tree, Role::Library, usize::MAX);
+        Ok(assembled.parts.len() - 1)
+    }
+}
+
+/// What a part of an assembled project is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// A file of the project, whose services are merged and checked.
+    Project,
+    /// A file that services extend; its services are read only as bases.
+    Library,
+}
+
+/// One file in the combined text.
+#[derive(Clone, Debug)]
+pub struct Part {
+    /// The file's path.
+    pub path: PathBuf,
+    /// The file's bytes in the combined text.
+    pub range: Span,
+    /// The roots of the file's documents.
+    pub documents: Vec<NodeId>,
+    /// What the file is to the project.
+    pub role: Role,
+    /// The file's position in the order Compose merges the project's files.
+    pub order: usize,
+}
+
+/// The files of a project in one tree and one combined text.
+#[derive(Debug, Default)]
+pub struct Assembled {
+    /// Every file's text, with a line break between two files.
+    pub text: String,
+    /// The documents of every file.
+    pub tree: Tree,
+    /// The files, project files first in merge order.
+    pub parts: Vec<Part>,
+    /// The position of the linted file in `parts`.
+    pub own: usize,
+    /// For each `file:` node of an `extends`, the part it loaded or why it could not.
+    pub extends_files: HashMap<NodeId, Result<usize, String>>,
+}
+
+impl Assembled {
+    fn push(&mut self, path: PathBuf, text: &str, tree: Tree, role: Role, order: usize) {
+        // The separator keeps an empty span at the end of one file apart from the next file.
+        if !self.text.is_empty() || !self.parts.is_empty() {
+            self.text.push('\n');
+        }
+        let start = self.text.len();
+        let first_document = self.tree.documents.len();
+        self.tree.append(tree, start);
+        self.text.push_str(text);
+        self.parts.push(Part {
+            path,
+            range: Span::new(start, start + text.len()),
+            documents: self.tree.documents[first_document..].to_vec(),
+            role,
+            order,
+        });
+    }
+
+    /// The part whose text holds `offset`.
+    pub fn part_at(&self, offset: usize) -> Option<usize> {
+        self.parts
+            .iter()
+            .position(|p| p.range.start <= offset && offset <= p.range.end)
+    }
+}
+
+/// A file that a Compose file names: an `env_file` of a service or an `include`d file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    /// The file, resolved against the folder of the file that names it.
+    pub path: PathBuf,
+    /// The `env_file` or `include` value node that names it.
+    pub node: NodeId,
+    /// What the file is.
+    pub kind: ReferenceKind,
+    /// Whether Compose fails when the file is missing (`required: false` makes it optional).
+    pub required: bool,
+}
+
+/// What a [`Reference`] names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReferenceKind {
+    /// An `env_file` of a service.
+    EnvFile,
+    /// A Compose file named by top-level `include`.
+    Include,
+}
+
+/// The `env_file` and `include` references in `documents` of `tree`, written in the file at
+/// `path`. Names that depend on a variable without a value are left out.
+pub fn references(
+    tree: &Tree,
+    documents: &[NodeId],
+    path: &Path,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Reference> {
+    let mut found = Vec::new();
+    let mut add = |node: NodeId, kind: ReferenceKind, required: bool| {
+        let Some(raw) = tree.scalar(node).filter(|r| !r.trim().is_empty()) else {
+            return;
+        };
+        let super::Interpolated::Known(name) = super::interpolate(raw, lookup) else {
+            return;
+        };
+        found.push(Reference {
+            path: resolve(path, name.trim()),
+            node,
+            kind,
+            required,
+        });
+    };
+    let required = |item: NodeId| {
+        tree.get(item, "required")
+            .and_then(|e| tree.scalar(e.value))
+            .is_none_or(|r| !matches!(r, "false" | "False" | "FALSE"))
+    };
+    for &document in documents {
+        if !tree.is_mapping(document) {
+            continue;
+        }
+        if let Some(include) = tree.get(document, "include") {
+            for &item in tree.items(include.value) {
+                if tree.is_mapping(item) {
+                    let Some(paths) = tree.get(item, "path") else {
+                        continue;
+                    };
+                    if tree.is_sequence(paths.value) {
+                        for &p in tree.items(paths.value) {
+                            add(p, ReferenceKind::Include, true);
+                        }
+                    } else {
+                        add(paths.value, ReferenceKind::Include, true);
+                    }
+                } else {
+                    add(item, ReferenceKind::Include, true);
+                }
+            }
+        }
+        let Some(services) = tree.get(document, "services") else {
+            continue;
+        };
+        if !tree.is_mapping(services.value) {
+            continue;
+        }
+        for (_, service) in tree.effective_entries(services.value) {
+            let Some(env_file) = tree.get(service.value, "env_file") else {
+                continue;
+            };
+            if tree.is_sequence(env_file.value) {
+                for &item in tree.items(env_file.value) {
+                    match tree.get(item, "path") {
+                        Some(p) => add(p.value, ReferenceKind::EnvFile, required(item)),
+                        None => add(item, ReferenceKind::EnvFile, true),
+                    }
+                }
+            } else {
+                add(env_file.value, ReferenceKind::EnvFile, true);
+            }
+        }
+    }
+    found
+}
+
+/// Follows `include` from the file at `start` and returns the chain of files that leads back
+/// to `target`, if one does. Each file is read once, and at most [`MAX_REFERENCED_FILES`].
+pub fn include_cycle(project: &Project, start: &Path, target: &Path) -> Option<Vec<PathBuf>> {
+    let mut queue = vec![vec![start.to_path_buf()]];
+    let mut seen: Vec<PathBuf> = Vec::new();
+    while let Some(chain) = queue.pop() {
+        let current = chain.last()?.clone();
+        if same_file(&current, target) {
+            return Some(chain);
+        }
+        if seen.iter().any(|s| same_file(s, &current)) || seen.len() >= MAX_REFERENCED_FILES {
+            continue;
+        }
+        seen.push(current.clone());
+        let Ok(text) = project.read(&current) else {
+            continue;
+        };
+        let Ok(tree) = Tree::parse(&text) else {
+            continue;
+        };
+        let lookup = |name: &str| project.variables.get(name).cloned();
+        for reference in references(&tree, &tree.documents, &current, &lookup) {
+            if reference.kind == ReferenceKind::Include {
+                let mut next = chain.clone();
+                next.push(reference.path);
+                queue.push(next);
+            }
+        }
+    }
+    None
+}
+
+/// The `(file node, file name)` of every `extends: {file: ...}` in a part's services.
+fn extends_files(tree: &Tree, part: &Part) -> Vec<(NodeId, String)> {
+    let mut found = Vec::new();
+    for &document in &part.documents {
+        let Some(services) = tree.get(document, "services") else {
+            continue;
+        };
+        if !tree.is_mapping(services.value) {
+            continue;
+        }
+        for (_, service) in tree.effective_entries(services.value) {
+            let Some(extends) = tree.get(service.value, "extends") else {
+                continue;
+            };
+            if let Some(file) = tree.get(extends.value, "file")
+                && let Some(name) = tree.scalar(file.value).filter(|n| !n.is_empty())
+            {
+                found.push((file.value, name.to_owned()));
+            }
+        }
+    }
+    found
+}
+
+/// Resolves `name`, written in the file at `from`, against that file's folder.
+pub fn resolve(from: &Path, name: &str) -> PathBuf {
+    let folder = from.parent().unwrap_or(Path::new(""));
+    let joined = folder.join(name);
+    // `a/./b.yaml` and `a/x/../b.yaml` name one file, so compare paths without such steps.
+    let mut clean = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir
+                if matches!(
+                    clean.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                ) =>
+            {
+                clean.pop();
+            }
+            other => clean.push(other),
+        }
+    }
+    clean
+}
+
+/// `path` as seen from the folder of the file `from`, with `/` separators, for messages.
+pub fn shown_from(path: &Path, from: Option<&Path>) -> String {
+    let folder = from.and_then(Path::parent).unwrap_or(Path::new(""));
+    let path_parts: Vec<_> = path.components().collect();
+    let folder_parts: Vec<_> = folder
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    let path_parts: Vec<_> = path_parts
+        .into_iter()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    if path.is_absolute() != folder.is_absolute() && !folder_parts.is_empty() {
+        return path.to_string_lossy().replace('\\', "/");
+    }
+    let common = path_parts
+        .iter()
+        .zip(&folder_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); folder_parts.len() - common];
+    parts.extend(
+        path_parts[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+/// Whether two paths name the same file.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
+}
+
+/// Whether a file name is an override name Compose or the project uses.
+fn is_override_name(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| {
+        n.to_string_lossy()
+            .to_ascii_lowercase()
+            .contains(".override.")
+    })
+}
+
+/// The files of the project of `path`, in merge order, `path` included.
+fn project_paths(path: &Path, settings: &Settings) -> Vec<PathBuf> {
+    let folder = path.parent().unwrap_or(Path::new(""));
+    if let Some((set, _)) = settings.compose_file_set(path) {
+        return set;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let first_existing = |names: &[&str]| {
+        names
+            .iter()
+            .map(|n| folder.join(n))
+            .find(|p| p.as_path() == path || p.is_file())
+    };
+    if DEFAULT_FILES.contains(&name.as_str()) {
+        // Compose uses the first base name found; a second base file is linted on its own.
+        if first_existing(DEFAULT_FILES).is_some_and(|base| base != path) {
+            return vec![path.to_path_buf()];
+        }
+        let mut paths = vec![path.to_path_buf()];
+        paths.extend(first_existing(DEFAULT_OVERRIDES));
+        return paths;
+    }
+    if DEFAULT_OVERRIDES.contains(&name.as_str()) {
+        let mut paths: Vec<PathBuf> = first_existing(DEFAULT_FILES).into_iter().collect();
+        paths.push(path.to_path_buf());
+        return paths;
+    }
+    // `app.override.yaml` overrides `app.yaml` (or `app.yml`) when that file exists.
+    let lower = name.to_ascii_lowercase();
+    if let Some(at) = lower.find(".override.") {
+        let stem = &name[..at];
+        let base = ["yaml", "yml"]
+            .iter()
+            .map(|ext| folder.join(format!("{stem}.{ext}")))
+            .find(|p| p.is_file());
+        return base.into_iter().chain([path.to_path_buf()]).collect();
+    }
+    vec![path.to_path_buf()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_relative_names() {
+        let from = Path::new("app/compose.yaml");
+        assert_eq!(
+            resolve(from, "../common.yaml"),
+            PathBuf::from("common.yaml")
+        );
+        assert_eq!(resolve(from, "./base.yml"), PathBuf::from("app/base.yml"));
+        assert_eq!(resolve(from, "/abs/x.yml"), PathBuf::from("/abs/x.yml"));
+    }
+
+    #[test]
+    fn shows_paths_from_a_file() {
+        let from = Some(Path::new("app/compose.yaml"));
+        assert_eq!(shown_from(Path::new("app/db/x.yaml"), from), "db/x.yaml");
+        assert_eq!(
+            shown_from(Path::new("common/base.yaml"), from),
+            "../common/base.yaml"
+        );
+        assert_eq!(
+            shown_from(Path::new("./app/.env"), Some(Path::new("./app/c.yaml"))),
+            ".env"
+        );
+        assert_eq!(shown_from(Path::new("x.yaml"), None), "x.yaml");
+    }
+
+    #[test]
+    fn assembled_parts_cover_their_text() {
+        let project = Project::single();
+        let assembled = project.assemble("services:\n  web: {}\n").unwrap();
+        let part = &assembled.parts[0];
+        assert_eq!(
+            &assembled.text[part.range.start..part.range.end],
+            "services:\n  web: {}\n"
+        );
+        assert_eq!(assembled.part_at(part.range.end), Some(0));
+    }
+}
