@@ -573,9 +573,9 @@ impl Settings {
         Ok(settings)
     }
 
-    /// The files of the first `[compose] file-sets` entry that names `path`, in merge order,
-    /// with the position in the entry of the pattern that `path` matches. Each other file is looked for in the folder of
-    /// `path`; a file of the set that is not there is left out.
+    /// Returns the files of the first `[compose] file-sets` entry that names `path`, in merge
+    /// order, with the position in the entry of the pattern that `path` matches. The other files
+    /// are looked for in the folder of `path`, and a file of the set that is not there is left out.
     pub fn compose_file_set(&self, path: &Path) -> Option<(Vec<PathBuf>, usize)> {
         if self.compose_file_sets.is_empty() {
             return None;

@@ -97,7 +97,8 @@ pub fn lint_path_options(path: &Path, kind: FileKind, options: &LintOptions) -> 
     }
 }
 
-/// The existing env files and included Compose files that the Compose text at `path` names.
+/// Returns the existing env files and included Compose files that the Compose text at `path`
+/// names.
 fn referenced_files(text: &str, path: &Path, project: &Project) -> Vec<(PathBuf, FileKind)> {
     // Most Compose files name neither, and this saves parsing them a second time.
     if !text.contains("env_file") && !text.contains("include") {
@@ -230,10 +231,10 @@ fn localize(file: &ComposeFile, own: Span, path: Option<&Path>, diagnostics: &mu
     for diagnostic in diagnostics.iter_mut() {
         diagnostic.span = shift(diagnostic.span);
         let mut notes = Vec::new();
-        let mut kept = Vec::new();
+        let mut local_labels = Vec::new();
         for label in diagnostic.related.drain(..) {
             if inside(label.span) {
-                kept.push(crate::diagnostic::Label {
+                local_labels.push(crate::diagnostic::Label {
                     span: shift(label.span),
                     text: label.text,
                 });
@@ -254,7 +255,7 @@ fn localize(file: &ComposeFile, own: Span, path: Option<&Path>, diagnostics: &mu
                 ));
             }
         }
-        diagnostic.related = kept;
+        diagnostic.related = local_labels;
         if !notes.is_empty() {
             let mut help = diagnostic.help.take().unwrap_or_default();
             for note in notes {

@@ -227,7 +227,7 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
 /// Files that a linted file names, to lint as well.
 type Referenced = Vec<(PathBuf, FileKind)>;
 
-/// The files that linted files name and the walk did not find, each with its settings. Only
+/// Returns the files that linted files name and the walk did not find, each with its settings. Only
 /// files inside the linted paths count: a Compose file cannot make dhlint print lines of a file
 /// elsewhere on the machine.
 fn referenced_jobs(

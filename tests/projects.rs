@@ -2,7 +2,7 @@
 //! as `dhlint .` would be, and its findings are compared with a reviewed snapshot.
 //!
 //! A case may hold `args`, one extra command-line argument per line, and `diff`, a marker that
-//! asks for the `--diff` output as well. Set `INSTA_UPDATE=always` to accept new snapshots.
+//! requests the `--diff` output as well. Set `INSTA_UPDATE=always` to accept new snapshots.
 
 // Tests unwrap freely.
 #![allow(clippy::unwrap_used)]

@@ -13,9 +13,8 @@ use super::interpolate::{Interpolated, interpolate};
 pub struct Variable {
     /// The variable's name.
     pub name: String,
-    /// The value after quote removal, escapes and interpolation; `None` for a bare `KEY`,
-    /// which Compose takes from its own environment, and for a value that needs a variable
-    /// without a value.
+    /// The value after quote removal, escapes and interpolation. It is `None` for a bare `KEY`,
+    /// which Compose takes from its own environment, and for a value that uses an unset variable.
     pub value: Option<String>,
     /// The value as written, without its quotes.
     pub raw: String,

@@ -10,7 +10,7 @@
 //!
 //! The files of a project are parsed one by one and laid end to end in one [`Tree`], their spans
 //! shifted into one combined text. Rules then read a service across files with the same node
-//! ids, and findings are mapped back to the file that holds their text.
+//! ids, and findings are mapped back to the file that contains their text.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -102,7 +102,7 @@ impl<'a> ServiceContext<'a> {
         self.tree().node(self.service.key).span
     }
 
-    /// The mappings that define the service, in the order Compose looks a key up: the later
+    /// Returns the mappings that define the service, in the order Compose looks a key up: the later
     /// files of the project (an override wins), the service itself, then the services it
     /// extends, nearest first. Each comes with the `extends` node it is merged through.
     fn layers(&self) -> impl Iterator<Item = (NodeId, Option<NodeId>)> + '_ {

@@ -89,7 +89,7 @@ fn check_build(cx: &ServiceContext, out: &mut Vec<Diagnostic>) -> bool {
     let Some(entry) = cx.get("build") else {
         return false;
     };
-    let Some((shown, built)) = built_user(cx, entry) else {
+    let Some((dockerfile_name, built)) = built_user(cx, entry) else {
         return false;
     };
     let span = cx.tree().node(entry.key).span;
@@ -98,7 +98,7 @@ fn check_build(cx: &ServiceContext, out: &mut Vec<Diagnostic>) -> bool {
         BuiltUser::Root { line, user } => (
             format!(
                 "Service `{}` runs as root: the image it builds sets `USER {user}` \
-                 ({shown}, line {line})",
+                 ({dockerfile_name}, line {line})",
                 cx.name()
             ),
             "builds an image that runs as root",
@@ -106,7 +106,7 @@ fn check_build(cx: &ServiceContext, out: &mut Vec<Diagnostic>) -> bool {
         BuiltUser::Default { line, image } => (
             format!(
                 "Service `{}` likely runs as root: the stage it builds sets no `USER`, so the \
-                 image keeps the default user of `{image}` ({shown}, line {line})",
+                 image keeps the default user of `{image}` ({dockerfile_name}, line {line})",
                 cx.name()
             ),
             "builds an image with no `USER`",
@@ -163,7 +163,7 @@ fn built_user(cx: &ServiceContext, entry: crate::yaml::Entry) -> Option<(String,
     if context.is_empty() || context.contains("://") || context.starts_with("git@") {
         return None;
     }
-    let (shown, text) = match inline {
+    let (dockerfile_name, text) = match inline {
         Some(text) => ("`dockerfile_inline`".to_owned(), std::sync::Arc::from(text)),
         None => {
             let dockerfile = dockerfile.unwrap_or_else(|| "Dockerfile".to_owned());
@@ -176,11 +176,11 @@ fn built_user(cx: &ServiceContext, entry: crate::yaml::Entry) -> Option<(String,
             } else {
                 folder.join(&dockerfile)
             };
-            let shown = format!(
+            let dockerfile_name = format!(
                 "`{}`",
                 crate::compose::project::shown_from(&path, Some(compose_path))
             );
-            (shown, project.read(&path).ok()?)
+            (dockerfile_name, project.read(&path).ok()?)
         }
     };
     let file = crate::dockerfile::parse(&text).ok()?;
@@ -220,7 +220,7 @@ fn built_user(cx: &ServiceContext, entry: crate::yaml::Entry) -> Option<(String,
             }
         }
     };
-    Some((shown, built))
+    Some((dockerfile_name, built))
 }
 
 #[cfg(test)]
