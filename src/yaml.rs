@@ -542,7 +542,13 @@ impl Tree {
     /// are shifted by `offset`, the position of that text when the texts are laid end to end,
     /// so several files can be read as one stream of documents.
     pub fn append(&mut self, other: Tree, offset: usize) {
+        // A file read alone is the whole tree, with nothing to shift.
+        if self.nodes.is_empty() && self.comments.is_empty() && offset == 0 {
+            *self = other;
+            return;
+        }
         let base = self.nodes.len();
+        self.nodes.reserve(other.nodes.len());
         let shift = |span: Span| Span::new(span.start + offset, span.end + offset);
         for mut node in other.nodes {
             node.span = shift(node.span);
