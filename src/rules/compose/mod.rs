@@ -425,8 +425,20 @@ fn is_reset(tag: Option<&str>) -> bool {
     tag == Some("!reset")
 }
 
-/// Parses a boolean the way Compose does for string values (Go's `strconv.ParseBool`).
+/// Parses a boolean setting the way Compose does after interpolation: `true`, `y`, `yes` and
+/// `on` in any case are true, `false`, `n`, `no` and `off` are false, and Compose rejects
+/// anything else, such as `1`.
 pub fn parse_bool(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "y" | "yes" | "on" => Some(true),
+        "false" | "n" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// Parses a boolean that the Docker engine reads with Go's `strconv.ParseBool`, such as the
+/// value of `no-new-privileges:true` in `security_opt`.
+pub fn parse_go_bool(value: &str) -> Option<bool> {
     match value {
         "true" | "True" | "TRUE" | "t" | "T" | "1" => Some(true),
         "false" | "False" | "FALSE" | "f" | "F" | "0" => Some(false),
@@ -761,6 +773,10 @@ mod tests {
     fn booleans() {
         assert_eq!(parse_bool("true"), Some(true));
         assert_eq!(parse_bool("False"), Some(false));
-        assert_eq!(parse_bool("yes"), None);
+        assert_eq!(parse_bool("Yes"), Some(true));
+        assert_eq!(parse_bool("off"), Some(false));
+        assert_eq!(parse_bool("1"), None);
+        assert_eq!(parse_go_bool("1"), Some(true));
+        assert_eq!(parse_go_bool("yes"), None);
     }
 }

@@ -2,7 +2,7 @@
 //! and setcap binaries.
 
 use super::security_opt::split_security_opt;
-use super::{ServiceContext, parse_bool};
+use super::{ServiceContext, parse_go_bool};
 use crate::compose::Interpolated;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::Fix;
@@ -77,7 +77,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         if name != "no-new-privileges" {
             continue;
         }
-        match setting.map(parse_bool) {
+        match setting.map(parse_go_bool) {
             None | Some(Some(true)) => return,
             Some(parsed) => disabled = Some((list, item, parsed.is_none())),
         }
