@@ -201,32 +201,6 @@ fn localize(file: &ComposeFile, own: Span, path: Option<&Path>, diagnostics: &mu
     }
     let inside = |span: Span| own.start <= span.start && span.end <= own.end;
     let shift = |span: Span| Span::new(span.start - own.start, span.end - own.start);
-    let in_library = |span: Span| {
-        file.parts.iter().any(|p| {
-            p.role == crate::compose::project::Role::Library
-                && p.range.start <= span.start
-                && span.end <= p.range.end
-        })
-    };
-    // A value that a service of this file takes from a base service in another file
-    // (`extends: {file: ...}`) is reported at the service's `extends`, where it comes in; the
-    // value's own place becomes a note.
-    for diagnostic in diagnostics.iter_mut() {
-        if inside(diagnostic.span) || !in_library(diagnostic.span) {
-            continue;
-        }
-        let Some(at) = diagnostic.related.iter().position(|l| inside(l.span)) else {
-            continue;
-        };
-        let label = diagnostic.related.remove(at);
-        let value = crate::diagnostic::Label {
-            span: diagnostic.span,
-            text: "the value comes from here".into(),
-        };
-        diagnostic.span = label.span;
-        diagnostic.label = label.text;
-        diagnostic.related.push(value);
-    }
     diagnostics.retain(|d| inside(d.span));
     for diagnostic in diagnostics.iter_mut() {
         diagnostic.span = shift(diagnostic.span);
@@ -341,6 +315,7 @@ pub fn lint_text_with(kind: FileKind, text: &str, options: &LintOptions) -> Vec<
     let mut diagnostics = Vec::new();
     let mut data_spans: Vec<Span> = Vec::new();
     let mut comment_starts: Option<Vec<usize>> = None;
+    let mut env_file = false;
     match kind {
         FileKind::Compose => {
             let single;
@@ -425,6 +400,7 @@ pub fn lint_text_with(kind: FileKind, text: &str, options: &LintOptions) -> Vec<
                 &mut diagnostics,
             );
             comment_starts = Some(file.comment_starts);
+            env_file = true;
         }
         FileKind::Daemon => {
             // Strict JSON has no comments, so no finding can be suppressed in the file itself.
@@ -460,6 +436,14 @@ pub fn lint_text_with(kind: FileKind, text: &str, options: &LintOptions) -> Vec<
         starts: comment_starts.as_deref(),
     };
     crate::suppress::apply(kind, text, comments, &mut diagnostics, &reported);
+    // dhlint does not edit env files, so an unused suppression there has no removal fix.
+    if env_file {
+        for diagnostic in &mut diagnostics {
+            if diagnostic.fix.take().is_some() {
+                diagnostic.fix_unavailable = Some("dhlint does not edit env files".into());
+            }
+        }
+    }
     for diagnostic in &mut diagnostics {
         if let Some(severity) = settings.severity.get(diagnostic.rule.code) {
             diagnostic.severity = *severity;

@@ -116,6 +116,12 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
         log::error!("--statistics prints a table and cannot be combined with --format");
         return Ok(ExitStatus::Error);
     }
+    for path in &args.env_file {
+        if let Err(reason) = lint::read_text(path, lint::MAX_FILE_SIZE) {
+            log::error!("cannot use --env-file {}: {reason}", path.display());
+            return Ok(ExitStatus::Error);
+        }
+    }
     if let Action::Fix(_) = action {
         fix::write::remove_temporary_files_on_interrupt()?;
     }
@@ -180,10 +186,10 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
         lint_chunk(chunk, action, &mut referenced)?;
     }
     // Env files and included Compose files that the walk did not find are linted after the
-    // others, in path order and only for findings: they are read, never written.
+    // others, in path order. Env files have no fixes, so only included Compose files can change.
     let extra = referenced_jobs(referenced, &jobs, &args.paths, &resolver);
     for chunk in extra.chunks(CHUNK) {
-        lint_chunk(chunk, Action::Lint, &mut BTreeMap::new())?;
+        lint_chunk(chunk, action, &mut BTreeMap::new())?;
     }
     let errors: Vec<String> = walk_messages
         .into_iter()

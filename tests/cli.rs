@@ -909,3 +909,33 @@ fn rules_lists_daemon_rules() {
     let dh314 = rules.iter().find(|r| r["code"] == "DH314").unwrap();
     assert_eq!(dh314["enabled"], false);
 }
+
+#[test]
+fn missing_env_file_option_exits_two() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "compose.yaml", HARDENED);
+    dhlint()
+        .current_dir(dir.path())
+        .args(["--env-file", "missing.env", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--env-file missing.env"));
+}
+
+#[test]
+fn env_file_fix_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "# dhlint: ignore[DH105] nothing to hide here\nLOG_LEVEL=info\n";
+    write(dir.path(), "app.env", text);
+    dhlint()
+        .current_dir(dir.path())
+        .args(["--fix", "--kind", "env", "app.env"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("DH002"))
+        .stderr(predicate::str::contains("bug").not());
+    assert_eq!(
+        fs::read_to_string(dir.path().join("app.env")).unwrap(),
+        text
+    );
+}

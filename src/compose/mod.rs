@@ -201,8 +201,16 @@ impl<'a> ComposeFile<'a> {
             documents: tree.documents.clone(),
             role: Role::Project,
             order: 0,
+            reported: true,
         };
         ComposeFile::from_parts(text, tree, vec![part], 0, HashMap::new())
+    }
+
+    /// Returns the part (file) whose text contains `offset`.
+    pub fn part_at(&self, offset: usize) -> Option<usize> {
+        self.parts
+            .iter()
+            .position(|p| p.range.start <= offset && offset <= p.range.end)
     }
 
     /// Reads the services of the project files among `parts`, the files laid end to end in

@@ -39,7 +39,10 @@ pub const DEFAULT_OVERRIDES: &[&str] = &[
 ];
 
 /// How many files `extends` and `include` may pull in while one file is linted.
-const MAX_REFERENCED_FILES: usize = 64;
+pub const MAX_REFERENCED_FILES: usize = 64;
+
+/// Stands for the linted file's part while the files it is combined with are loaded.
+const OWN_PART: usize = usize::MAX;
 
 /// One Compose file of a project.
 #[derive(Clone, Debug)]
@@ -62,6 +65,8 @@ pub struct Project {
     pub variables: HashMap<String, String>,
     /// The file the variables came from, if any.
     pub env_source: Option<PathBuf>,
+    /// A variables file that exists but cannot be read, and why.
+    pub env_error: Option<(PathBuf, String)>,
     /// Whether `[compose] file-sets` lists the linted file after another file.
     pub declared_override: bool,
     /// The size limit for every file read on behalf of the project.
@@ -107,8 +112,21 @@ impl Project {
             env_files.to_vec()
         };
         for env_path in env_paths {
-            let Ok(text) = crate::lint::read_text(&env_path, settings.max_file_size) else {
+            if !env_path.is_file() {
                 continue;
+            }
+            let text = match crate::lint::read_text(&env_path, settings.max_file_size) {
+                Ok(text) => text,
+                Err(reason) => {
+                    // The reader's message names the file kinds dhlint lints, which a
+                    // variables file is not.
+                    let reason = match reason.split_once(", not a Compose file") {
+                        Some((first, _)) => first.to_owned(),
+                        None => reason,
+                    };
+                    project.env_error = Some((env_path, reason));
+                    continue;
+                }
             };
             project.variables.extend(EnvFile::parse(&text).values());
             project.env_source = Some(env_path);
@@ -139,6 +157,11 @@ impl Project {
         self.own == 0 && (self.declared_override || is_override_name(&self.files[0].path))
     }
 
+    /// Returns a lookup of the project's variables, for interpolation.
+    pub fn lookup(&self) -> impl Fn(&str) -> Option<String> + '_ {
+        |name: &str| self.variables.get(name).cloned()
+    }
+
     /// Reads a file referenced from the project, once per lint.
     pub fn read(&self, path: &Path) -> Result<Arc<str>, String> {
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
@@ -165,6 +188,10 @@ impl Project {
             };
             if let Ok(tree) = Tree::parse(text) {
                 assembled.push(file.path.clone(), text, tree, Role::Project, index);
+                let symlink = std::fs::symlink_metadata(&file.path).is_ok_and(|m| m.is_symlink());
+                if let Some(part) = assembled.parts.last_mut() {
+                    part.reported = !symlink;
+                }
             }
         }
         let own_path = self.own_path().to_path_buf();
@@ -174,11 +201,12 @@ impl Project {
             documents: own_tree.documents.clone(),
             role: Role::Project,
             order: self.own,
+            reported: true,
         };
         // The linted file's references are resolved before it is added, with its own node ids.
         let mut own_outcomes = Vec::new();
         if !own_path.as_os_str().is_empty() {
-            for (node, name) in extends_files(&own_tree, &own_part) {
+            for (node, name) in extends_files(&own_tree, &own_part, &self.lookup()) {
                 let outcome = self.load(&mut assembled, &resolve(&own_path, &name));
                 own_outcomes.push((node, outcome));
             }
@@ -189,6 +217,13 @@ impl Project {
         assembled.own = assembled.parts.len() - 1;
         for (node, outcome) in own_outcomes {
             assembled.extends_files.insert(node + base, outcome);
+        }
+        // A file that extends a service of the linted file refers to the part added last.
+        let own = assembled.own;
+        for outcome in assembled.extends_files.values_mut() {
+            if *outcome == Ok(OWN_PART) {
+                *outcome = Ok(own);
+            }
         }
         Ok(assembled)
     }
@@ -202,7 +237,7 @@ impl Project {
                 part += 1;
                 continue;
             }
-            let references = extends_files(&assembled.tree, &assembled.parts[part]);
+            let references = extends_files(&assembled.tree, &assembled.parts[part], &self.lookup());
             for (node, name) in references {
                 let path = resolve(&assembled.parts[part].path, &name);
                 let outcome = self.load(assembled, &path);
@@ -222,8 +257,8 @@ impl Project {
             return Ok(index);
         }
         if same_file(self.own_path(), path) {
-            // A service extending a service of the linted file, which is added last.
-            return Err("it is the file being linted, which another file extends".into());
+            // The linted file is added last, so its part is filled in then.
+            return Ok(OWN_PART);
         }
         if assembled.parts.len() >= MAX_REFERENCED_FILES {
             return Err(format!(
@@ -234,6 +269,9 @@ impl Project {
         let tree =
             Tree::parse(&text).map_err(|e| format!("it is not valid YAML ({})", e.message))?;
         assembled.push(path.to_path_buf(), &text, tree, Role::Library, usize::MAX);
+        if let Some(part) = assembled.parts.last_mut() {
+            part.reported = false;
+        }
         Ok(assembled.parts.len() - 1)
     }
 }
@@ -260,6 +298,11 @@ pub struct Part {
     pub role: Role,
     /// The file's position in the order Compose merges the project's files.
     pub order: usize,
+    /// Whether findings in the file are reported in some run: the linted file's, and those of
+    /// the other project files, which are linted in their own right. A file that services only
+    /// extend, or an override that is a symlink, which the walk skips, is not; findings in it are
+    /// moved to the service that uses it.
+    pub reported: bool,
 }
 
 /// The files of a project in one tree and one combined text.
@@ -293,6 +336,7 @@ impl Assembled {
             documents: self.tree.documents[first_document..].to_vec(),
             role,
             order,
+            reported: true,
         });
     }
 
@@ -342,6 +386,10 @@ pub fn references(
         let super::Interpolated::Known(name) = super::interpolate(raw, lookup) else {
             return;
         };
+        // Remote includes (`oci://`, Git URLs) are fetched by Compose, which dhlint never does.
+        if name.contains("://") || name.starts_with("git@") {
+            return;
+        }
         found.push(Reference {
             path: resolve(path, name.trim()),
             node,
@@ -433,8 +481,13 @@ pub fn include_cycle(project: &Project, start: &Path, target: &Path) -> Option<V
     None
 }
 
-/// The `(file node, file name)` of every `extends: {file: ...}` in a part's services.
-fn extends_files(tree: &Tree, part: &Part) -> Vec<(NodeId, String)> {
+/// The `(file node, file name)` of every `extends: {file: ...}` in a part's services, with the
+/// name interpolated. A name that needs a variable without a value is left out.
+fn extends_files(
+    tree: &Tree,
+    part: &Part,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Vec<(NodeId, String)> {
     let mut found = Vec::new();
     for &document in &part.documents {
         let Some(services) = tree.get(document, "services") else {
@@ -448,9 +501,10 @@ fn extends_files(tree: &Tree, part: &Part) -> Vec<(NodeId, String)> {
                 continue;
             };
             if let Some(file) = tree.get(extends.value, "file")
-                && let Some(name) = tree.scalar(file.value).filter(|n| !n.is_empty())
+                && let Some(raw) = tree.scalar(file.value).filter(|n| !n.is_empty())
+                && let super::Interpolated::Known(name) = super::interpolate(raw, lookup)
             {
-                found.push((file.value, name.to_owned()));
+                found.push((file.value, name));
             }
         }
     }
@@ -567,7 +621,17 @@ fn project_paths(path: &Path, settings: &Settings) -> Vec<PathBuf> {
             .find(|p| p.is_file());
         return base.into_iter().chain([path.to_path_buf()]).collect();
     }
-    vec![path.to_path_buf()]
+    // And `app.yaml` is merged with `app.override.yaml` (or `.yml`) when that file exists.
+    let stem = name
+        .rsplit_once('.')
+        .map_or(name.as_str(), |(stem, _)| stem);
+    let override_file = ["yaml", "yml"]
+        .iter()
+        .map(|ext| folder.join(format!("{stem}.override.{ext}")))
+        .find(|p| p.is_file());
+    std::iter::once(path.to_path_buf())
+        .chain(override_file)
+        .collect()
 }
 
 #[cfg(test)]

@@ -116,7 +116,7 @@ impl<'a> ServiceContext<'a> {
 
     /// Looks a key up in the service, through merge keys and across the files of the project.
     ///
-    /// A key set in an override file wins over the service's own; a key the service does not
+    /// A key set in an override file wins over the service's own. A key the service does not
     /// set is looked up in the services it `extends`, nearest first. An entry from a base is
     /// marked as merged from the `extends` key, so fixes override it in the service instead of
     /// editing the base service.
@@ -162,7 +162,7 @@ impl<'a> ServiceContext<'a> {
         None
     }
 
-    /// Every entry of a key whose values Compose adds together across files, such as
+    /// Returns every entry of a key whose values Compose adds together across files, such as
     /// `cap_add`, `security_opt`, `ports` or `volumes`: the override's first. A value tagged
     /// `!override` replaces the ones below it, and `!reset` removes them.
     pub fn get_all(&self, key: &str) -> Vec<Entry> {
@@ -507,13 +507,14 @@ pub fn check(file: &ComposeFile, options: CheckOptions, out: &mut Vec<Diagnostic
         });
     }
     check_references(file, &options, out);
+    let index = ServiceIndex::new(file);
     for service in &file.services {
         // A service with a duplicate key is refused by Compose, so judging it would only guess
         // which of the two values counts.
         let (Some(body), false) = (service.body, service.has_duplicate_keys) else {
             continue;
         };
-        let chain = extended_services(file, service, body);
+        let chain = extended_services(file, &index, service, body);
         out.extend(chain.problems);
         let cx = ServiceContext {
             file,
@@ -561,6 +562,9 @@ pub fn check(file: &ComposeFile, options: CheckOptions, out: &mut Vec<Diagnostic
             let name_span = cx.name_span();
             found.retain(|d| d.span != name_span);
         }
+        for diagnostic in &mut found {
+            relocate(&cx, diagnostic);
+        }
         out.extend(found);
     }
 }
@@ -574,6 +578,25 @@ fn check_references(file: &ComposeFile, options: &CheckOptions, out: &mut Vec<Di
     let own = &file.parts[file.own];
     if own.path.as_os_str().is_empty() {
         return;
+    }
+    if let Some((path, reason)) = &project.env_error {
+        out.push(
+            Diagnostic::new(
+                &tool::INVALID_COMPOSE,
+                Span::empty(own.range.start),
+                format!(
+                    "Variables file `{}` cannot be read, so values that use its variables are \
+                     unknown: {}",
+                    crate::compose::project::shown_from(path, Some(&own.path)),
+                    reason
+                        .strip_prefix("Cannot read the file: ")
+                        .unwrap_or(reason)
+                        .trim_end_matches('.')
+                ),
+            )
+            .with_label("interpolated with that file")
+            .with_help("Save the file as UTF-8 text in the `KEY=VALUE` format"),
+        );
     }
     let lookup = |name: &str| options.variables.get(name).cloned();
     for reference in references(&file.tree, &own.documents, &own.path, &lookup) {
@@ -644,20 +667,91 @@ struct Chain {
     problems: Vec<Diagnostic>,
 }
 
+/// How many services one `extends` chain may pass through; Compose sets no limit, but a longer
+/// chain in hostile input would make every service of it slow to check.
+const MAX_EXTENDS_DEPTH: usize = 64;
+
+/// The services of every part by part and name, for following `extends` in constant time.
+struct ServiceIndex(HashMap<(usize, String), NodeId>);
+
+impl ServiceIndex {
+    fn new(file: &ComposeFile) -> ServiceIndex {
+        let tree = &file.tree;
+        let mut index = HashMap::new();
+        for (part, documents) in file.parts.iter().map(|p| &p.documents).enumerate() {
+            for &root in documents {
+                let Some(services) = tree.get(root, "services") else {
+                    continue;
+                };
+                if !tree.is_mapping(services.value) {
+                    continue;
+                }
+                for (name, entry) in tree.effective_entries(services.value) {
+                    if tree.is_mapping(entry.value) {
+                        index.entry((part, name)).or_insert(entry.value);
+                    }
+                }
+            }
+        }
+        ServiceIndex(index)
+    }
+
+    fn get(&self, part: usize, name: &str) -> Option<NodeId> {
+        self.0.get(&(part, name.to_owned())).copied()
+    }
+}
+
 /// Follows `extends`, in the same file and into other files (`extends: {file: ...}`), which
-/// the project loaded beside the file.
-fn extended_services(file: &ComposeFile, service: &Service, body: NodeId) -> Chain {
+/// the project loaded beside the file. A problem found in another file is reported at the
+/// service's own `extends`, since that file is not linted for it.
+fn extended_services(
+    file: &ComposeFile,
+    index: &ServiceIndex,
+    service: &Service,
+    body: NodeId,
+) -> Chain {
     let tree = &file.tree;
     let mut chain = Chain {
         bases: Vec::new(),
         incomplete: false,
         problems: Vec::new(),
     };
+    let Some(first) = tree.get(body, "extends") else {
+        return chain;
+    };
+    let first_site = first.value_written;
+    // The span to report a problem at `node` with: the node itself in the service's file, the
+    // service's own `extends` otherwise.
+    let site = |node: NodeId| {
+        let span = tree.node(node).span;
+        if file.part_at(span.start) == Some(service.part) {
+            span
+        } else {
+            tree.node(first_site).span
+        }
+    };
     let mut current = body;
     let mut part = service.part;
     let mut names = vec![service.name.clone()];
     let mut seen = vec![body];
     while let Some(extends) = tree.get(current, "extends") {
+        if chain.bases.len() == MAX_EXTENDS_DEPTH {
+            chain.incomplete = true;
+            chain.problems.push(
+                Diagnostic::new(
+                    &tool::INVALID_COMPOSE,
+                    site(extends.value_written),
+                    format!(
+                        "Service `{}` extends a chain of more than {MAX_EXTENDS_DEPTH} services, \
+                         which dhlint does not follow",
+                        service.name
+                    ),
+                )
+                .with_label("chain starts here")
+                .with_help("Shorten the chain of `extends`"),
+            );
+            break;
+        }
         let (name, file_node) = match tree.scalar(extends.value) {
             Some(name) => (Some(name.to_owned()), None),
             None => (
@@ -668,6 +762,7 @@ fn extended_services(file: &ComposeFile, service: &Service, body: NodeId) -> Cha
             ),
         };
         let Some(name) = name else { break };
+        let extender = names[names.len() - 1].clone();
         let base_part = match file_node.map(|f| (f, file.extends_files.get(&f.value))) {
             None => part,
             Some((_, Some(Ok(index)))) => *index,
@@ -677,10 +772,10 @@ fn extended_services(file: &ComposeFile, service: &Service, body: NodeId) -> Cha
                     chain.problems.push(
                         Diagnostic::new(
                             &tool::INVALID_COMPOSE,
-                            tree.node(entry.value_written).span,
+                            site(entry.value_written),
                             format!(
-                                "Service `{}` extends a service in a file that cannot be read: {}",
-                                names[names.len() - 1],
+                                "Service `{extender}` extends a service in a file that cannot be \
+                                 read: {}",
                                 reason
                                     .strip_prefix("Cannot read the file: ")
                                     .unwrap_or(reason)
@@ -694,58 +789,74 @@ fn extended_services(file: &ComposeFile, service: &Service, body: NodeId) -> Cha
                 break;
             }
         };
-        let Some(base) = service_in_part(file, base_part, &name) else {
+        let Some(base) = index.get(base_part, &name) else {
             chain.incomplete = true;
             chain.problems.push(
                 Diagnostic::new(
                     &tool::INVALID_COMPOSE,
-                    tree.node(extends.value_written).span,
-                    format!(
-                        "Service `{}` extends service `{name}`, which is not defined",
-                        names[names.len() - 1]
-                    ),
+                    site(extends.value_written),
+                    format!("Service `{extender}` extends service `{name}`, which is not defined"),
                 )
                 .with_label("unknown service")
                 .with_help("Name a service defined in the extended file"),
             );
             break;
         };
+        names.push(name);
         if seen.contains(&base) {
-            names.push(name);
             chain.problems.push(
                 Diagnostic::new(
                     &tool::INVALID_COMPOSE,
-                    tree.node(extends.value_written).span,
+                    tree.node(first_site).span,
                     format!("`extends` forms a cycle: {}", names.join(" → ")),
                 )
-                .with_label("cycle closes here")
-                .with_help("Remove one `extends` of the cycle; Compose refuses it"),
+                .with_label("the chain leads back here")
+                .with_help("Remove one `extends` of the cycle; Compose rejects it"),
             );
             break;
         }
         seen.push(base);
-        names.push(name);
         // A key from a base in another file is reported at the service's own `extends`, the
         // place in the linted file where it comes in.
-        let site = match chain.bases.first() {
-            Some(&(first, _)) if base_part != service.part => first,
-            _ => extends.value_written,
+        let merged_at = if base_part == service.part {
+            extends.value_written
+        } else {
+            first_site
         };
-        chain.bases.push((site, base));
+        chain.bases.push((merged_at, base));
         current = base;
         part = base_part;
     }
     chain
 }
 
-/// The mapping of service `name` in the part at `part`, by its top-level `services`.
-fn service_in_part(file: &ComposeFile, part: usize, name: &str) -> Option<NodeId> {
-    let tree = &file.tree;
-    file.parts.get(part)?.documents.iter().find_map(|&root| {
-        let services = tree.get(root, "services")?;
-        let entry = tree.get(services.value, name)?;
-        tree.is_mapping(entry.value).then_some(entry.value)
-    })
+/// Moves a finding whose text lies in a file that no run reports (a file that services only
+/// extend, or an override that is a symlink) to the service that uses it: to a label in a
+/// reported file, such as the `extends` it is merged through, or else to the service's name.
+/// The value's own place stays as a label, which becomes a note naming that file.
+fn relocate(cx: &ServiceContext, diagnostic: &mut Diagnostic) {
+    let file = cx.file;
+    let reported = |span: Span| {
+        file.part_at(span.start)
+            .is_some_and(|part| file.parts[part].reported)
+    };
+    if reported(diagnostic.span) {
+        return;
+    }
+    let label = match diagnostic.related.iter().position(|l| reported(l.span)) {
+        Some(at) => diagnostic.related.remove(at),
+        None => crate::diagnostic::Label {
+            span: cx.name_span(),
+            text: format!("in service `{}`", cx.name()),
+        },
+    };
+    let value = crate::diagnostic::Label {
+        span: diagnostic.span,
+        text: "the value comes from here".into(),
+    };
+    diagnostic.span = label.span;
+    diagnostic.label = label.text;
+    diagnostic.related.push(value);
 }
 
 fn capitalize(message: &str) -> String {

@@ -130,7 +130,7 @@ fn check_var(
     };
     let span = var.name_span.cover(var.value_span);
     out.push(
-        Diagnostic::new(&META, span, message)
+        cx.diagnostic_at(&META, span, Some(block), message)
             .with_label("literal secret (value hidden)")
             .with_redaction(var.value_span)
             .with_help(help)
