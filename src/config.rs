@@ -715,6 +715,23 @@ impl Settings {
             self.trusted_registries.join(", "),
             origin("dockerfile.trusted-registries")
         );
+        let sets: Vec<String> = self
+            .compose_file_sets
+            .iter()
+            .map(|set| {
+                let globs: Vec<String> = set
+                    .iter()
+                    .map(|m| format!("{:?}", m.glob().glob()))
+                    .collect();
+                format!("[{}]", globs.join(", "))
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "compose.file-sets: [{}]  ({})",
+            sets.join(", "),
+            origin("compose.file-sets")
+        );
         let _ = writeln!(
             out,
             "compose.prohibited-tags: [{}]  ({})",

@@ -195,7 +195,7 @@ fn hide_secrets(message: &str) -> String {
 /// project, and moves their spans into that file. A label in another file of the project
 /// becomes a line of the help naming that file and line, and a fix that would edit another
 /// file is left to that file's own run.
-fn localize(file: &ComposeFile, own: Span, path: Option<&Path>, diagnostics: &mut Vec<Diagnostic>) {
+fn localize(file: &ComposeFile, own: Span, diagnostics: &mut Vec<Diagnostic>) {
     if file.parts.len() == 1 {
         return;
     }
@@ -222,7 +222,7 @@ fn localize(file: &ComposeFile, own: Span, path: Option<&Path>, diagnostics: &mu
                 let at = crate::source::LineIndex::new(text).position(text, local);
                 notes.push(format!(
                     "{}:{}:{}: {}",
-                    crate::compose::project::shown_from(&part.path, path),
+                    crate::compose::project::shown(&part.path),
                     at.line,
                     at.column,
                     label.text
@@ -344,7 +344,7 @@ pub fn lint_text_with(kind: FileKind, text: &str, options: &LintOptions) -> Vec<
                         project: options.project.as_deref(),
                     };
                     rules::compose::check(&file, check, &mut diagnostics);
-                    localize(&file, own, options.path.as_deref(), &mut diagnostics);
+                    localize(&file, own, &mut diagnostics);
                     // Only real comments are suppressions, not `#` inside block or quoted
                     // scalars.
                     comment_starts = Some(

@@ -534,33 +534,20 @@ pub fn resolve(from: &Path, name: &str) -> PathBuf {
     clean
 }
 
-/// `path` as seen from the folder of the file `from`, with `/` separators, for messages.
-pub fn shown_from(path: &Path, from: Option<&Path>) -> String {
-    let folder = from.and_then(Path::parent).unwrap_or(Path::new(""));
-    let path_parts: Vec<_> = path.components().collect();
-    let folder_parts: Vec<_> = folder
+/// Returns `path` for messages: as it is reached from where dhlint runs, like the paths of
+/// the linted files, without `./` steps and with `/` separators.
+pub fn shown(path: &Path) -> String {
+    let parts: Vec<String> = path
         .components()
         .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
-    let path_parts: Vec<_> = path_parts
-        .into_iter()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .collect();
-    if path.is_absolute() != folder.is_absolute() && !folder_parts.is_empty() {
-        return path.to_string_lossy().replace('\\', "/");
+    let joined = parts.join("/");
+    if path.is_absolute() {
+        format!("/{}", joined.trim_start_matches('/'))
+    } else {
+        joined
     }
-    let common = path_parts
-        .iter()
-        .zip(&folder_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut parts: Vec<String> = vec!["..".to_owned(); folder_parts.len() - common];
-    parts.extend(
-        path_parts[common..]
-            .iter()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
-    parts.join("/")
 }
 
 /// Whether two paths name the same file.
@@ -650,18 +637,16 @@ mod tests {
     }
 
     #[test]
-    fn shows_paths_from_a_file() {
-        let from = Some(Path::new("app/compose.yaml"));
-        assert_eq!(shown_from(Path::new("app/db/x.yaml"), from), "db/x.yaml");
+    fn shows_paths_without_current_folder_steps() {
+        assert_eq!(shown(Path::new("./app/.env")), "app/.env");
         assert_eq!(
-            shown_from(Path::new("common/base.yaml"), from),
-            "../common/base.yaml"
+            shown(Path::new("app/../common/base.yaml")),
+            "app/../common/base.yaml"
         );
         assert_eq!(
-            shown_from(Path::new("./app/.env"), Some(Path::new("./app/c.yaml"))),
-            ".env"
+            shown(Path::new("/srv/app/compose.yaml")),
+            "/srv/app/compose.yaml"
         );
-        assert_eq!(shown_from(Path::new("x.yaml"), None), "x.yaml");
     }
 
     #[test]

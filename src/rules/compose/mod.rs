@@ -587,7 +587,7 @@ fn check_references(file: &ComposeFile, options: &CheckOptions, out: &mut Vec<Di
                 format!(
                     "Variables file `{}` cannot be read, so values that use its variables are \
                      unknown: {}",
-                    crate::compose::project::shown_from(path, Some(&own.path)),
+                    crate::compose::project::shown(path),
                     reason
                         .strip_prefix("Cannot read the file: ")
                         .unwrap_or(reason)
@@ -635,7 +635,7 @@ fn check_references(file: &ComposeFile, options: &CheckOptions, out: &mut Vec<Di
                 };
                 let names: Vec<String> = std::iter::once(own.path.as_path())
                     .chain(chain.iter().map(PathBuf::as_path))
-                    .map(|p| crate::compose::project::shown_from(p, Some(&own.path)))
+                    .map(crate::compose::project::shown)
                     .collect();
                 out.push(
                     Diagnostic::new(

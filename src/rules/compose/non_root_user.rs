@@ -176,10 +176,7 @@ fn built_user(cx: &ServiceContext, entry: crate::yaml::Entry) -> Option<(String,
             } else {
                 folder.join(&dockerfile)
             };
-            let dockerfile_name = format!(
-                "`{}`",
-                crate::compose::project::shown_from(&path, Some(compose_path))
-            );
+            let dockerfile_name = format!("`{}`", crate::compose::project::shown(&path));
             (dockerfile_name, project.read(&path).ok()?)
         }
     };
