@@ -65,6 +65,20 @@ pub struct Label {
     pub text: String,
 }
 
+/// A place in another file of the same Compose project, such as the base service a value
+/// comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Elsewhere {
+    /// The file, as reached from where dhlint runs.
+    pub path: std::path::PathBuf,
+    /// The 1-based line.
+    pub line: usize,
+    /// The 1-based column, in characters.
+    pub column: usize,
+    /// Text about the place.
+    pub text: String,
+}
+
 /// One finding in one file.
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
@@ -80,6 +94,8 @@ pub struct Diagnostic {
     pub label: String,
     /// Further locations in the same file.
     pub related: Vec<Label>,
+    /// Further locations in other files of the Compose project.
+    pub elsewhere: Vec<Elsewhere>,
     /// The remedy, starting with an imperative verb.
     pub help: Option<String>,
     /// Spans holding secret values, which no output may show.
@@ -104,6 +120,7 @@ impl Diagnostic {
             span,
             label: String::new(),
             related: Vec::new(),
+            elsewhere: Vec::new(),
             help: None,
             redactions: Vec::new(),
             fix: None,

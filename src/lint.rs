@@ -227,6 +227,12 @@ fn localize(file: &ComposeFile, own: Span, diagnostics: &mut Vec<Diagnostic>) {
                     at.column,
                     label.text
                 ));
+                diagnostic.elsewhere.push(crate::diagnostic::Elsewhere {
+                    path: part.path.clone(),
+                    line: at.line,
+                    column: at.column,
+                    text: label.text,
+                });
             }
         }
         diagnostic.related = local_labels;

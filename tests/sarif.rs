@@ -298,3 +298,33 @@ fn output_file_and_statistics() {
         "{stats}"
     );
 }
+
+#[test]
+fn project_places_are_related_locations() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app/compose.yaml",
+        "services:\n  web:\n    extends:\n      file: ../common/base.yaml\n      service: base\n    \
+         image: nginx:1.27\n    <<: &shared\n      read_only: false\n",
+    );
+    write(
+        dir.path(),
+        "common/base.yaml",
+        "services:\n  base:\n    privileged: true\n",
+    );
+    let log = sarif_of(dir.path());
+    assert_valid(&log);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let privileged = results
+        .iter()
+        .find(|r| r["ruleId"] == "DH108")
+        .expect("DH108 is reported at the service's extends");
+    let related = privileged["relatedLocations"].as_array().unwrap();
+    let base = related
+        .iter()
+        .find(|l| l["physicalLocation"]["artifactLocation"]["uri"] == "common/base.yaml")
+        .expect("the base file is a related location");
+    assert_eq!(base["physicalLocation"]["region"]["startLine"], 3);
+    assert_eq!(base["physicalLocation"]["region"]["startColumn"], 17);
+}

@@ -2,8 +2,9 @@
 //!
 //! The field set is stable: `path`, `line`, `column`, `end_line`, `end_column` (1-based,
 //! columns in Unicode scalar values), `code`, `name`, `severity`, `message`, `help`,
-//! `fixable`, and `fix`: `null`, or the fix's `applicability` (`safe` or `unsafe`), `title` and
-//! `edits`, each with the same position fields and the new `content`.
+//! `fixable`, `fix`: `null`, or the fix's `applicability` (`safe` or `unsafe`), `title` and
+//! `edits`, each with the same position fields and the new `content`, and `related`: the other
+//! places of the finding, each with `path`, `line`, `column` and `message`.
 
 use std::io;
 
@@ -28,6 +29,15 @@ struct Finding<'a> {
     help: Option<&'a str>,
     fixable: bool,
     fix: Option<FixOut<'a>>,
+    related: Vec<RelatedOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct RelatedOut<'a> {
+    path: String,
+    line: usize,
+    column: usize,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -74,6 +84,25 @@ pub fn render_file(out: &mut Vec<u8>, report: &FileReport) -> io::Result<usize> 
                 })
                 .collect(),
         });
+        let mut related: Vec<RelatedOut> = diagnostic
+            .related
+            .iter()
+            .map(|label| {
+                let at = index.position(text, label.span.start);
+                RelatedOut {
+                    path: path.clone(),
+                    line: at.line,
+                    column: at.column,
+                    message: &label.text,
+                }
+            })
+            .collect();
+        related.extend(diagnostic.elsewhere.iter().map(|place| RelatedOut {
+            path: place.path.display().to_string(),
+            line: place.line,
+            column: place.column,
+            message: &place.text,
+        }));
         let finding = Finding {
             path: path.clone(),
             line: start.line,
@@ -87,6 +116,7 @@ pub fn render_file(out: &mut Vec<u8>, report: &FileReport) -> io::Result<usize> 
             help: diagnostic.help.as_deref(),
             fixable: fix.is_some(),
             fix,
+            related,
         };
         if i > 0 {
             out.extend_from_slice(b",\n");

@@ -78,6 +78,8 @@ struct SarifResult {
     locations: Vec<serde_json::Value>,
     partial_fingerprints: HashMap<&'static str, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<serde_json::Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     fixes: Vec<serde_json::Value>,
 }
 
@@ -257,6 +259,32 @@ fn result(
             }],
         }));
     }
+    // Labels in the file, then places in other files of the Compose project, numbered as SARIF
+    // viewers expect.
+    let mut related_locations: Vec<serde_json::Value> = diagnostic
+        .related
+        .iter()
+        .map(|label| {
+            let mut place = location(uri, region(index, text, label.span.start, label.span.end));
+            place["message"] = json!({ "text": label.text });
+            place
+        })
+        .collect();
+    for place in &diagnostic.elsewhere {
+        let other = relative_uri(&place.path).unwrap_or_else(|| {
+            let absolute = std::path::absolute(&place.path).unwrap_or_else(|_| place.path.clone());
+            format!("file://{}", path_to_uri(&absolute))
+        });
+        let mut related = location(
+            &other,
+            json!({ "startLine": place.line, "startColumn": place.column }),
+        );
+        related["message"] = json!({ "text": place.text });
+        related_locations.push(related);
+    }
+    for (id, place) in related_locations.iter_mut().enumerate() {
+        place["id"] = json!(id);
+    }
     let occurrence = occurrence.to_string();
     let hash = fingerprint(&[rule.code, uri, &diagnostic.message, &occurrence]);
     SarifResult {
@@ -271,6 +299,7 @@ fn result(
         },
         locations: vec![location(uri, region(index, text, span.start, span.end))],
         partial_fingerprints: HashMap::from([("dhlint/v1", hash)]),
+        related_locations,
         fixes,
     }
 }
