@@ -259,8 +259,8 @@ fn result(
             }],
         }));
     }
-    // Labels in the file, then places in other files of the Compose project, numbered as SARIF
-    // viewers expect.
+    // Labels in the file, then places in other files of the Compose project. Each gets the
+    // `id` by which SARIF message links refer to a related location.
     let mut related_locations: Vec<serde_json::Value> = diagnostic
         .related
         .iter()
