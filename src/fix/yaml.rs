@@ -650,6 +650,9 @@ impl<'a> Editor<'a> {
     /// Returns the offset where lines added to a block collection at `indent` spaces go: the
     /// start of the line after the content ending at `content_end`, moved past comment lines
     /// indented deeper than `indent`, which belong to the collection's last value.
+    ///
+    /// A suppression comment (`# dhlint: ...`) covers the line after it, so lines are never
+    /// added between it and that line: they go before it.
     fn block_end(&self, content_end: usize, indent: usize) -> usize {
         let text = self.text;
         let content_end = text[..content_end].trim_end().len();
@@ -659,7 +662,8 @@ impl<'a> Editor<'a> {
             let line = &text[at..line_end];
             let trimmed = line.trim_start_matches(' ');
             let deeper = line.len() - trimmed.len() > indent;
-            if at < text.len() && deeper && trimmed.starts_with('#') {
+            let suppression = trimmed.starts_with('#') && trimmed.contains("dhlint:");
+            if at < text.len() && deeper && trimmed.starts_with('#') && !suppression {
                 at = next_line_start(text, at);
             } else {
                 return at;
