@@ -117,7 +117,7 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
         return Ok(ExitStatus::Error);
     }
     for path in &args.env_file {
-        if let Err(reason) = lint::read_text(path, lint::MAX_FILE_SIZE) {
+        if let Err(reason) = crate::compose::project::read_regular(path, lint::MAX_FILE_SIZE) {
             log::error!("cannot use --env-file {}: {reason}", path.display());
             return Ok(ExitStatus::Error);
         }

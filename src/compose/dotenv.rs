@@ -8,6 +8,10 @@ use crate::source::Span;
 
 use super::interpolate::{Interpolated, interpolate};
 
+/// The total size in bytes of the values one env file may define; values past it count as
+/// unknown.
+const MAX_KEPT: usize = 16 * 1024 * 1024;
+
 /// One variable of an env file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Variable {
@@ -39,7 +43,14 @@ impl EnvFile {
     pub fn parse(text: &str) -> EnvFile {
         let mut file = EnvFile::default();
         let mut known: HashMap<String, String> = HashMap::new();
-        let mut position = 0;
+        // The values kept for later lines, in bytes: bounded, so that lines which repeat each
+        // other cannot grow them without limit.
+        let mut kept = 0;
+        let mut position = if text.starts_with(crate::source::BOM) {
+            crate::source::BOM.len()
+        } else {
+            0
+        };
         while position < text.len() {
             let line_end = text[position..]
                 .find('\n')
@@ -64,7 +75,12 @@ impl EnvFile {
             let name = &body[..name_len];
             let rest = body[name_len..].trim_start();
             let name_span = Span::new(name_start, name_start + name_len);
-            let Some(after_equals) = rest.strip_prefix('=') else {
+            // Compose also reads the YAML-like `KEY: value`.
+            let separated = rest.strip_prefix('=').or_else(|| {
+                rest.strip_prefix(':')
+                    .filter(|r| r.is_empty() || r.starts_with([' ', '\t', '\r']))
+            });
+            let Some(after_equals) = separated else {
                 if rest.trim_end().is_empty() {
                     file.variables.push(Variable {
                         name: name.to_owned(),
@@ -87,7 +103,9 @@ impl EnvFile {
             if let Some(comment) = comment_after(text, value_span.end, consumed_to.max(line_end)) {
                 file.comment_starts.push(comment);
             }
+            let value = value.filter(|v| kept + v.len() <= MAX_KEPT);
             if let Some(value) = &value {
+                kept += value.len();
                 known.insert(name.to_owned(), value.clone());
             }
             file.variables.push(Variable {
@@ -212,8 +230,8 @@ mod tests {
 
     #[test]
     fn forms() {
-        let text = "# comment\nA=1\nexport B = two words # note\nC='${A} literal'\nD=\"x\\ny\"\n\
-                    E=${A}-${MISSING:-d}\nBARE\nF=\"multi\nline\"\nG=\n";
+        let text = "\u{feff}# comment\nA=1\nexport B = two words # note\nC='${A} literal'\n\
+                    D=\"x\\ny\"\nE=${A}-${MISSING:-d}\nBARE\nF=\"multi\nline\"\nG=\nH: yaml\n";
         assert_eq!(
             values(text),
             vec![
@@ -225,6 +243,7 @@ mod tests {
                 pair("BARE", None),
                 pair("F", Some("multi\nline")),
                 pair("G", Some("")),
+                pair("H", Some("yaml")),
             ]
         );
     }
@@ -240,6 +259,23 @@ mod tests {
         assert_eq!(&text[key.value_span.start..key.value_span.end], "secret");
         assert_eq!(&text[other.name_span.start..other.name_span.end], "OTHER");
         assert_eq!(&text[other.value_span.start..other.value_span.end], "plain");
+    }
+
+    #[test]
+    fn repeated_references_stay_bounded() {
+        let mut text = String::from("K0=abcdefgh\n");
+        for i in 1..60 {
+            text.push_str(&format!("K{i}=${{K{}}}${{K{}}}\n", i - 1, i - 1));
+        }
+        let file = EnvFile::parse(&text);
+        let kept: usize = file
+            .variables
+            .iter()
+            .filter_map(|v| v.value.as_ref())
+            .map(String::len)
+            .sum();
+        assert!(kept <= MAX_KEPT, "{kept} bytes kept");
+        assert_eq!(file.variables.last().unwrap().value, None);
     }
 
     #[test]

@@ -118,6 +118,10 @@ pub fn interpolate(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Inter
 /// Interpolation depth beyond which a value is treated as unknown, bounding nested defaults.
 const MAX_DEPTH: usize = 16;
 
+/// Length in bytes beyond which an interpolated value is treated as unknown. Variables that
+/// repeat each other (`B=${A}${A}`, `C=${B}${B}`) would otherwise double in size at every step.
+pub const MAX_VALUE_LEN: usize = 1024 * 1024;
+
 fn interpolate_depth(
     text: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
@@ -153,7 +157,12 @@ fn interpolate_depth(
             },
         };
         match resolved {
-            Interpolated::Known(v) => out.push_str(&v),
+            Interpolated::Known(v) if out.len() + v.len() <= MAX_VALUE_LEN => out.push_str(&v),
+            Interpolated::Known(_) => {
+                return Interpolated::Unknown {
+                    variable: reference.name.clone(),
+                };
+            }
             unknown => return unknown,
         }
     }

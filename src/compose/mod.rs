@@ -181,6 +181,8 @@ pub struct Service {
     pub is_alias: bool,
     /// The part (file) that defines the service first.
     pub part: usize,
+    /// The root of the document that defines the service first.
+    pub document: NodeId,
     /// The service's mappings in later files of the project, which Compose merges over
     /// `body` in this order.
     pub overrides: Vec<NodeId>,
@@ -263,12 +265,12 @@ impl<'a> ComposeFile<'a> {
             let Some(services) = file.tree.get(root, "services") else {
                 continue;
             };
-            file.read_services(services, part);
+            file.read_services(services, part, root);
         }
         file
     }
 
-    fn read_services(&mut self, services: Entry, part: usize) {
+    fn read_services(&mut self, services: Entry, part: usize, document: NodeId) {
         let tree = &self.tree;
         if tree.is_null(services.value) {
             return;
@@ -295,11 +297,12 @@ impl<'a> ComposeFile<'a> {
                 None
             };
             let has_duplicate_keys = body.is_some_and(|b| !tree.duplicate_keys(b).is_empty());
-            // A service that an earlier file of the project defines is merged into it.
+            // A service that an earlier document or file of the project defines is merged into
+            // it, as Compose merges the documents of a file in order.
             let earlier = self
                 .services
                 .iter_mut()
-                .find(|s| s.name == name && s.part != part);
+                .find(|s| s.name == name && s.document != document);
             if let Some(earlier) = earlier {
                 earlier.has_duplicate_keys |= has_duplicate_keys;
                 match (earlier.body, body) {
@@ -316,6 +319,7 @@ impl<'a> ComposeFile<'a> {
                 has_duplicate_keys,
                 is_alias: entry.value != entry.value_written,
                 part,
+                document,
                 overrides: Vec::new(),
             });
         }

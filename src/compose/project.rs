@@ -94,7 +94,7 @@ impl Project {
                     path: other.clone(),
                     text: None,
                 });
-            } else if let Ok(text) = crate::lint::read_text(other, settings.max_file_size) {
+            } else if let Ok(text) = read_regular(other, settings.max_file_size) {
                 project.files.push(ProjectFile {
                     path: other.clone(),
                     text: Some(text.into()),
@@ -112,10 +112,10 @@ impl Project {
             env_files.to_vec()
         };
         for env_path in env_paths {
-            if !env_path.is_file() {
+            if std::fs::symlink_metadata(&env_path).is_err() {
                 continue;
             }
-            let text = match crate::lint::read_text(&env_path, settings.max_file_size) {
+            let text = match read_regular(&env_path, settings.max_file_size) {
                 Ok(text) => text,
                 Err(reason) => {
                     // The reader's message names the file kinds dhlint lints, which a
@@ -168,7 +168,7 @@ impl Project {
         if let Some(found) = cache.get(path) {
             return found.clone();
         }
-        let result = crate::lint::read_text(path, self.max_file_size).map(Arc::from);
+        let result = read_regular(path, self.max_file_size).map(Arc::from);
         cache.insert(path.to_path_buf(), result.clone());
         result
     }
@@ -187,7 +187,8 @@ impl Project {
                 continue;
             };
             if let Ok(tree) = Tree::parse(text) {
-                assembled.push(file.path.clone(), text, tree, Role::Project, index);
+                let order = MAX_REFERENCED_FILES + index;
+                assembled.push(file.path.clone(), text, tree, Role::Project, order);
                 let symlink = std::fs::symlink_metadata(&file.path).is_ok_and(|m| m.is_symlink());
                 if let Some(part) = assembled.parts.last_mut() {
                     part.reported = !symlink;
@@ -200,9 +201,10 @@ impl Project {
             range: Span::empty(0),
             documents: own_tree.documents.clone(),
             role: Role::Project,
-            order: self.own,
+            order: MAX_REFERENCED_FILES + self.own,
             reported: true,
         };
+        self.add_included_files(&mut assembled, &own_tree, &own_path);
         // The linted file's references are resolved before it is added, with its own node ids.
         let mut own_outcomes = Vec::new();
         if !own_path.as_os_str().is_empty() {
@@ -213,7 +215,8 @@ impl Project {
         }
         self.add_extended_files(&mut assembled);
         let base = assembled.tree.len();
-        assembled.push(own_path, own_text, own_tree, Role::Project, self.own);
+        let order = MAX_REFERENCED_FILES + self.own;
+        assembled.push(own_path, own_text, own_tree, Role::Project, order);
         assembled.own = assembled.parts.len() - 1;
         for (node, outcome) in own_outcomes {
             assembled.extends_files.insert(node + base, outcome);
@@ -226,6 +229,56 @@ impl Project {
             }
         }
         Ok(assembled)
+    }
+
+    /// Adds the files that the project's files `include`, and the files those include, before
+    /// the project's own files in merge order: Compose loads included services first, and the
+    /// project's files, overrides included, then change them. A file that cannot be read or
+    /// parsed is left out; the file that names it reports that.
+    fn add_included_files(&self, assembled: &mut Assembled, own_tree: &Tree, own_path: &Path) {
+        if own_path.as_os_str().is_empty() {
+            return;
+        }
+        let lookup = self.lookup();
+        let mut pending: Vec<PathBuf> =
+            references(own_tree, &own_tree.documents, own_path, &lookup)
+                .into_iter()
+                .filter(|r| r.kind == ReferenceKind::Include)
+                .map(|r| r.path)
+                .collect();
+        let mut scanned = 0;
+        let mut included = 0;
+        loop {
+            // The includes of every part added so far, the included files themselves too.
+            while scanned < assembled.parts.len() {
+                let part = &assembled.parts[scanned];
+                if part.role == Role::Project {
+                    pending.extend(
+                        references(&assembled.tree, &part.documents, &part.path, &lookup)
+                            .into_iter()
+                            .filter(|r| r.kind == ReferenceKind::Include)
+                            .map(|r| r.path),
+                    );
+                }
+                scanned += 1;
+            }
+            let Some(path) = pending.pop() else { break };
+            let known = same_file(own_path, &path)
+                || assembled.parts.iter().any(|p| same_file(&p.path, &path));
+            if known || assembled.parts.len() >= MAX_REFERENCED_FILES {
+                continue;
+            }
+            let Ok(text) = self.read(&path) else { continue };
+            let Ok(tree) = Tree::parse(&text) else {
+                continue;
+            };
+            assembled.push(path.clone(), &text, tree, Role::Project, included);
+            included += 1;
+            let symlink = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink());
+            if let Some(part) = assembled.parts.last_mut() {
+                part.reported = !symlink;
+            }
+        }
     }
 
     /// Follows `extends: {file: ...}` in every part added so far and in the files they load.
@@ -532,6 +585,17 @@ pub fn resolve(from: &Path, name: &str) -> PathBuf {
         }
     }
     clean
+}
+
+/// Reads a file that a Compose file names, which must be a regular file: a FIFO or a device
+/// such as `/dev/stdin` could block the run, and a directory is never a Compose or env file.
+pub fn read_regular(path: &Path, max_size: u64) -> Result<String, String> {
+    match std::fs::metadata(path) {
+        Ok(metadata) if !metadata.is_file() => {
+            Err("Cannot read the file: not a regular file (a directory, FIFO or device)".into())
+        }
+        _ => crate::lint::read_text(path, max_size),
+    }
 }
 
 /// Returns `path` for messages: as it is reached from where dhlint runs, like the paths of

@@ -82,7 +82,8 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     if !tree.is_mapping(logging.value) {
         return;
     }
-    let driver_entry = tree.get(logging.value, "driver");
+    // Compose merges `logging` key by key across the project's files.
+    let driver_entry = cx.get_path(&["logging", "driver"]);
     let driver = match cx.setting(driver_entry) {
         Setting::Absent => None,
         Setting::Value(value) => Some(value.trim().to_ascii_lowercase()),
@@ -132,12 +133,10 @@ fn check_options(
     out: &mut Vec<Diagnostic>,
 ) {
     let tree = cx.tree();
-    let options = tree
-        .get(logging.value, "options")
+    let options = cx
+        .get_path(&["logging", "options"])
         .filter(|e| !tree.is_null(e.value));
-    let max_size = options
-        .filter(|e| tree.is_mapping(e.value))
-        .and_then(|e| tree.get(e.value, "max-size"));
+    let max_size = cx.get_path(&["logging", "options", "max-size"]);
     let invalid = match (cx.setting(max_size), max_size) {
         (Setting::Value(value), _) => match parse_bytes(&value) {
             Some(bytes) if bytes > 0.0 => return,

@@ -309,17 +309,21 @@ impl<'a> ServiceContext<'a> {
     }
 
     /// Returns the mapping at `path` when every step of it is written in the service itself,
-    /// not merged from an anchor, so that it can be edited.
+    /// not merged from an anchor, so that it can be edited. The service's mapping in the latest
+    /// file of the project that writes the whole path is used, since its values win.
     pub fn own_mapping(&self, path: &[&str]) -> Option<NodeId> {
-        let mut map = self.body;
-        for key in path {
-            let entry = self.tree().get(map, key)?;
-            if entry.merged_from.is_some() || entry.value != entry.value_written {
-                return None;
+        let own_layers = self.service.overrides.iter().rev().chain([&self.body]);
+        own_layers.into_iter().find_map(|&layer| {
+            let mut map = layer;
+            for key in path {
+                let entry = self.tree().get(map, key)?;
+                if entry.merged_from.is_some() || entry.value != entry.value_written {
+                    return None;
+                }
+                map = entry.value;
             }
-            map = entry.value;
-        }
-        self.tree().is_mapping(map).then_some(map)
+            self.tree().is_mapping(map).then_some(map)
+        })
     }
 
     /// The span of an entry's key and value, for findings about a value that is set.

@@ -89,7 +89,7 @@ fn check_build(cx: &ServiceContext, out: &mut Vec<Diagnostic>) -> bool {
     let Some(entry) = cx.get("build") else {
         return false;
     };
-    let Some((dockerfile_name, built)) = built_user(cx, entry) else {
+    let Some((dockerfile_name, built)) = built_user(cx) else {
         return false;
     };
     let span = cx.tree().node(entry.key).span;
@@ -126,39 +126,42 @@ fn check_build(cx: &ServiceContext, out: &mut Vec<Diagnostic>) -> bool {
 /// Reads the Dockerfile of a service's `build` and the user of its built stage, with how to
 /// name the Dockerfile in a message. `None` when there is no local Dockerfile to read, or its
 /// user depends on a variable.
-fn built_user(cx: &ServiceContext, entry: crate::yaml::Entry) -> Option<(String, BuiltUser)> {
+fn built_user(cx: &ServiceContext) -> Option<(String, BuiltUser)> {
     let project = cx.project?;
     let tree = cx.tree();
-    let compose_path = &cx.file.parts[cx.file.parts.iter().position(|p| {
-        let at = tree.node(entry.key).span.start;
-        p.range.start <= at && at <= p.range.end
-    })?]
-    .path;
-    if compose_path.as_os_str().is_empty() {
-        return None;
-    }
-    let value = |key: &str| -> Option<String> {
-        let raw = tree
-            .get(entry.value, key)
-            .and_then(|e| tree.scalar(e.value))?;
-        match cx.interpolate(raw) {
-            crate::compose::Interpolated::Known(value) => Some(value),
-            crate::compose::Interpolated::Unknown { .. } => Some(String::new()),
-        }
+    // Compose merges `build` key by key across the project's files, and `build: ./app` is
+    // short for `build: {context: ./app}`. Each key is read from the first file that sets it,
+    // and a relative context from the folder of that file.
+    let builds = cx.get_all("build");
+    let setting = |key: &str| -> Option<(String, crate::yaml::NodeId)> {
+        builds.iter().find_map(|build| {
+            let node = if tree.is_mapping(build.value) {
+                tree.get(build.value, key)?.value
+            } else if key == "context" {
+                build.value
+            } else {
+                return None;
+            };
+            let raw = tree.scalar(node)?;
+            match cx.interpolate(raw) {
+                crate::compose::Interpolated::Known(value) => Some((value, node)),
+                crate::compose::Interpolated::Unknown { .. } => Some((String::new(), node)),
+            }
+        })
     };
-    let (context, dockerfile, inline, target) = match tree.scalar(entry.value) {
-        Some(raw) => match cx.interpolate(raw) {
-            crate::compose::Interpolated::Known(context) => (context, None, None, None),
-            crate::compose::Interpolated::Unknown { .. } => return None,
-        },
-        None if tree.is_mapping(entry.value) => (
-            value("context").unwrap_or_else(|| ".".to_owned()),
-            value("dockerfile"),
-            value("dockerfile_inline"),
-            value("target"),
-        ),
-        None => return None,
+    let file_of = |node: crate::yaml::NodeId| {
+        let part = cx.file.part_at(tree.node(node).span.start)?;
+        let path = &cx.file.parts[part].path;
+        (!path.as_os_str().is_empty()).then_some(path)
     };
+    let (context, context_file) = match setting("context") {
+        Some((context, node)) => (context, file_of(node)?),
+        None => (".".to_owned(), file_of(builds.first()?.key)?),
+    };
+    let compose_path = context_file;
+    let dockerfile = setting("dockerfile").map(|(value, _)| value);
+    let inline = setting("dockerfile_inline").map(|(value, _)| value);
+    let target = setting("target").map(|(value, _)| value);
     // A Git or HTTP context is fetched by the builder, which dhlint never does.
     if context.is_empty() || context.contains("://") || context.starts_with("git@") {
         return None;

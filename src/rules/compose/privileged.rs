@@ -57,7 +57,9 @@ fn remove(cx: &ServiceContext, entry: Entry) -> Result<Fix, String> {
                 .into(),
         );
     }
+    // The entry may be written in an override file, whose mapping then holds it.
+    let mapping = cx.tree().node(entry.key).parent.unwrap_or(cx.body);
     cx.editor()
-        .remove_entry(cx.body, entry.key)
+        .remove_entry(mapping, entry.key)
         .map(|edit| Fix::unsafe_edit("Remove `privileged: true`", edit))
 }

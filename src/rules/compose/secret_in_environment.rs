@@ -157,7 +157,9 @@ fn replace_with_reference(cx: &ServiceContext, block: Entry, var: &EnvVar) -> Re
     let node = tree.node(var.node);
     let inside = block_span.start <= node.span.start && node.span.end <= block_span.end;
     if block.merged_from.is_some() || block.value != block.value_written || !inside {
-        return Err("the variable is defined in a shared anchor".into());
+        return Err(
+            "the variable is defined in a shared anchor or in a service this one extends".into(),
+        );
     }
     let reference = format!("${{{name}:?{name} must be set}}");
     let flow = matches!(
