@@ -939,3 +939,50 @@ fn env_file_fix_changes_nothing() {
         text
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn fifo_env_file_is_reported_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27\n    env_file: fifo.env\n",
+    );
+    let status = Command::new("mkfifo")
+        .arg(dir.path().join("fifo.env"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Reading the FIFO would block until a writer opens it, which never happens here.
+    dhlint()
+        .current_dir(dir.path())
+        .args(["--select", "DH004", "."])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("not a regular file"));
+}
+
+#[test]
+fn doubling_env_values_stay_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = String::from("K0=abcdefgh\n");
+    for i in 1..64 {
+        env.push_str(&format!("K{i}=${{K{}}}${{K{}}}\n", i - 1, i - 1));
+    }
+    write(dir.path(), ".env", &env);
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27\n    read_only: ${K63}\n",
+    );
+    // Each variable doubles the one before, so the last would take 2^66 bytes if expanded.
+    dhlint()
+        .current_dir(dir.path())
+        .args(["--select", "DH101", "--format", "json", "."])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("K63"));
+}
