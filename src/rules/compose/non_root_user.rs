@@ -89,11 +89,11 @@ fn check_build(cx: &ServiceContext, out: &mut Vec<Diagnostic>) -> bool {
     let Some(entry) = cx.get("build") else {
         return false;
     };
-    let Some((dockerfile_name, built)) = built_user(cx) else {
+    let Some((dockerfile_name, dockerfile_path, built)) = built_user(cx) else {
         return false;
     };
     let span = cx.tree().node(entry.key).span;
-    let (message, label) = match built {
+    let (message, label, line, place) = match built {
         BuiltUser::NonRoot => return true,
         BuiltUser::Root { line, user } => (
             format!(
@@ -102,6 +102,8 @@ fn check_build(cx: &ServiceContext, out: &mut Vec<Diagnostic>) -> bool {
                 cx.name()
             ),
             "builds an image that runs as root",
+            line,
+            "the user is set here",
         ),
         BuiltUser::Default { line, image } => (
             format!(
@@ -110,23 +112,34 @@ fn check_build(cx: &ServiceContext, out: &mut Vec<Diagnostic>) -> bool {
                 cx.name()
             ),
             "builds an image with no `USER`",
+            line,
+            "the built stage starts here",
         ),
     };
-    out.push(
-        cx.diagnostic_at(&META, span, Some(entry), message)
-            .with_label(label)
-            .with_help(
-                "Set a non-root `USER` at the end of the built stage of the Dockerfile, or \
-                 `user:` in the service, such as `user: \"10001:10001\"`",
-            ),
-    );
+    let mut diagnostic = cx
+        .diagnostic_at(&META, span, Some(entry), message)
+        .with_label(label)
+        .with_help(
+            "Set a non-root `USER` at the end of the built stage of the Dockerfile, or `user:` \
+             in the service, such as `user: \"10001:10001\"`",
+        );
+    // The Dockerfile's line, for formats that link to other files.
+    if let Some(path) = dockerfile_path {
+        diagnostic.elsewhere.push(crate::diagnostic::Elsewhere {
+            path,
+            line,
+            column: 1,
+            text: place.to_owned(),
+        });
+    }
+    out.push(diagnostic);
     true
 }
 
 /// Reads the Dockerfile of a service's `build` and the user of its built stage, with how to
-/// name the Dockerfile in a message. `None` when there is no local Dockerfile to read, or its
-/// user depends on a variable.
-fn built_user(cx: &ServiceContext) -> Option<(String, BuiltUser)> {
+/// name the Dockerfile in a message and its path (none for `dockerfile_inline`). `None` when
+/// there is no local Dockerfile to read, or its user depends on a variable.
+fn built_user(cx: &ServiceContext) -> Option<(String, Option<std::path::PathBuf>, BuiltUser)> {
     let project = cx.project?;
     let tree = cx.tree();
     // Compose merges `build` key by key across the project's files, and `build: ./app` is
@@ -166,8 +179,12 @@ fn built_user(cx: &ServiceContext) -> Option<(String, BuiltUser)> {
     if context.is_empty() || context.contains("://") || context.starts_with("git@") {
         return None;
     }
-    let (dockerfile_name, text) = match inline {
-        Some(text) => ("`dockerfile_inline`".to_owned(), std::sync::Arc::from(text)),
+    let (dockerfile_name, dockerfile_path, text) = match inline {
+        Some(text) => (
+            "`dockerfile_inline`".to_owned(),
+            None,
+            std::sync::Arc::from(text),
+        ),
         None => {
             let dockerfile = dockerfile.unwrap_or_else(|| "Dockerfile".to_owned());
             if dockerfile.is_empty() {
@@ -180,7 +197,8 @@ fn built_user(cx: &ServiceContext) -> Option<(String, BuiltUser)> {
                 folder.join(&dockerfile)
             };
             let dockerfile_name = format!("`{}`", crate::compose::project::shown(&path));
-            (dockerfile_name, project.read(&path).ok()?)
+            let text = project.read(&path).ok()?;
+            (dockerfile_name, Some(path), text)
         }
     };
     let file = crate::dockerfile::parse(&text).ok()?;
@@ -220,7 +238,7 @@ fn built_user(cx: &ServiceContext) -> Option<(String, BuiltUser)> {
             }
         }
     };
-    Some((dockerfile_name, built))
+    Some((dockerfile_name, dockerfile_path, built))
 }
 
 #[cfg(test)]
