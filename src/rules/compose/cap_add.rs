@@ -73,13 +73,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     let tree = cx.tree();
     // Each file of the project adds its own list; a string or mapping here is invalid
     // Compose, which DH004 reports.
-    let lists = cx.get_all("cap_add");
-    let items = lists.iter().flat_map(|&entry| {
-        tree.items(entry.value)
-            .iter()
-            .map(move |&item| (entry, item))
-    });
-    for (entry, item) in items {
+    for (entry, item) in cx.items_of("cap_add") {
         let Some(raw) = tree.scalar(item) else {
             continue;
         };

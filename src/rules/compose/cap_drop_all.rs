@@ -55,12 +55,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     }
     // Compose adds the lists of every file of the project together.
     let mut unknown = None;
-    let lists = cx.get_all("cap_drop");
-    let items = lists
-        .iter()
-        .filter(|e| tree.is_sequence(e.value))
-        .flat_map(|e| tree.items(e.value));
-    for &item in items {
+    for (_, item) in cx.items_of("cap_drop") {
         let Some(raw) = tree.scalar(item) else {
             continue;
         };

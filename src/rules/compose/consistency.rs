@@ -133,16 +133,7 @@ fn check_limits(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
 
 fn check_environment(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     let tree = cx.tree();
-    let lists = cx.get_all("environment");
-    let items = lists
-        .iter()
-        .filter(|e| tree.is_sequence(e.value))
-        .flat_map(|&entry| {
-            tree.items(entry.value)
-                .iter()
-                .map(move |&item| (entry, item))
-        });
-    for (entry, item) in items {
+    for (entry, item) in cx.items_of("environment") {
         if tree.scalar(item).is_none() {
             out.push(
                 cx.diagnostic_at(

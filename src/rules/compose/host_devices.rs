@@ -25,16 +25,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
 
 fn check_devices(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     let tree = cx.tree();
-    let lists = cx.get_all("devices");
-    let items = lists
-        .iter()
-        .filter(|e| tree.is_sequence(e.value))
-        .flat_map(|&entry| {
-            tree.items(entry.value)
-                .iter()
-                .map(move |&item| (entry, item))
-        });
-    for (entry, item) in items {
+    for (entry, item) in cx.items_of("devices") {
         // Short syntax `HOST[:CONTAINER[:PERMISSIONS]]`, a CDI name such as
         // `nvidia.com/gpu=all`, or the long syntax mapping with `source`.
         let raw = match tree.scalar(item) {
@@ -70,16 +61,7 @@ fn check_devices(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
 
 fn check_cgroup_rules(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     let tree = cx.tree();
-    let lists = cx.get_all("device_cgroup_rules");
-    let items = lists
-        .iter()
-        .filter(|e| tree.is_sequence(e.value))
-        .flat_map(|&entry| {
-            tree.items(entry.value)
-                .iter()
-                .map(move |&item| (entry, item))
-        });
-    for (entry, item) in items {
+    for (entry, item) in cx.items_of("device_cgroup_rules") {
         let Some(raw) = tree.scalar(item) else {
             continue;
         };

@@ -184,6 +184,21 @@ impl<'a> ServiceContext<'a> {
         found
     }
 
+    /// Returns every item of the sequences that `get_all` finds for `key`, each with the entry
+    /// of its sequence. A value that is not a sequence, which Compose rejects, has no items.
+    pub fn items_of(&self, key: &str) -> Vec<(Entry, NodeId)> {
+        let tree = self.tree();
+        self.get_all(key)
+            .into_iter()
+            .filter(|entry| tree.is_sequence(entry.value))
+            .flat_map(|entry| {
+                tree.items(entry.value)
+                    .iter()
+                    .map(move |&item| (entry, item))
+            })
+            .collect()
+    }
+
     /// Looks a variable up in the project's `.env` values.
     pub fn variable(&self, name: &str) -> Option<String> {
         self.variables.get(name).cloned()

@@ -53,16 +53,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     let mut disabled = None;
     let mut unknown = None;
     // Compose adds the lists of every file of the project together.
-    let lists = cx.get_all("security_opt");
-    let items = lists
-        .iter()
-        .filter(|e| tree.is_sequence(e.value))
-        .flat_map(|&entry| {
-            tree.items(entry.value)
-                .iter()
-                .map(move |&item| (entry, item))
-        });
-    for (list, item) in items {
+    for (list, item) in cx.items_of("security_opt") {
         let Some(raw) = tree.scalar(item) else {
             continue;
         };

@@ -219,16 +219,9 @@ fn built_user(cx: &ServiceContext) -> Option<(String, Option<std::path::PathBuf>
             None => return None,
         },
         None => {
-            let mut root = &stages[stage];
-            while let Some(parent) = root.parent.and_then(|p| stages.get(p)) {
-                root = parent;
-            }
-            let image = file
-                .expand_global(&root.image.text)
-                .unwrap_or_else(|| root.image.text.clone());
-            let without_digest = image.split('@').next().unwrap_or(&image);
-            let bases = &cx.settings.nonroot_bases;
-            if bases.is_match(&image) || bases.is_match(without_digest) {
+            let (image, nonroot) =
+                crate::rules::dockerfile::base_image(&file, &stages, stage, cx.settings);
+            if nonroot {
                 BuiltUser::NonRoot
             } else {
                 BuiltUser::Default {

@@ -27,18 +27,7 @@ pub fn check(
     out: &mut Vec<Diagnostic>,
 ) {
     let Some(last) = stages.last() else { return };
-    // The image the chain of `FROM <stage>` ends in decides the default user.
-    let mut root = last;
-    while let Some(parent) = root.parent.and_then(|p| stages.get(p)) {
-        root = parent;
-    }
-    // The image as written, with global `ARG` defaults expanded (`FROM ${BASE}`), and without a
-    // digest, so `image:nonroot@sha256:...` matches `*:nonroot`.
-    let image = file
-        .expand_global(&root.image.text)
-        .unwrap_or_else(|| root.image.text.clone());
-    let without_digest = image.split('@').next().unwrap_or(&image);
-    if settings.nonroot_bases.is_match(&image) || settings.nonroot_bases.is_match(without_digest) {
+    if super::base_image(file, stages, last.index, settings).1 {
         return;
     }
     let from = &file.instructions[last.from];

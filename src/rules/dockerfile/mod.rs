@@ -114,6 +114,29 @@ pub fn append_user(
     ))
 }
 
+/// Returns the image that stage `stage` is built on at the end of its chain of `FROM <stage>`,
+/// which decides its default user, and whether `[dockerfile] nonroot-bases` lists it. The image
+/// is taken as written, with global `ARG` defaults expanded (`FROM ${BASE}`); a digest is
+/// ignored when matching, so `image:nonroot@sha256:...` matches `*:nonroot`.
+pub fn base_image(
+    file: &Dockerfile,
+    stages: &[Stage],
+    stage: usize,
+    settings: &Settings,
+) -> (String, bool) {
+    let mut root = &stages[stage];
+    while let Some(parent) = root.parent.and_then(|p| stages.get(p)) {
+        root = parent;
+    }
+    let image = file
+        .expand_global(&root.image.text)
+        .unwrap_or_else(|| root.image.text.clone());
+    let without_digest = image.split('@').next().unwrap_or(&image);
+    let nonroot =
+        settings.nonroot_bases.is_match(&image) || settings.nonroot_bases.is_match(without_digest);
+    (image, nonroot)
+}
+
 /// Runs every Dockerfile rule on `file`, whose text is `text` and whose path, when known, is
 /// `path`.
 pub fn check(
