@@ -76,7 +76,7 @@ pub fn lint_path_options(path: &Path, kind: FileKind, options: &LintOptions) -> 
         Ok(text) => {
             let diagnostics = lint_text_with(kind, &text, options);
             if let Some(project) = options.project.as_deref() {
-                referenced = referenced_files(&text, path, project);
+                referenced = referenced_files(&text, project);
             }
             (Some(text), diagnostics)
         }
@@ -97,18 +97,38 @@ pub fn lint_path_options(path: &Path, kind: FileKind, options: &LintOptions) -> 
     }
 }
 
-/// Returns the existing env files and included Compose files that the Compose text at `path`
-/// names.
-fn referenced_files(text: &str, path: &Path, project: &Project) -> Vec<(PathBuf, FileKind)> {
-    // Most Compose files name neither, and this saves parsing them a second time.
-    if !text.contains("env_file") && !text.contains("include") {
+/// Returns the existing env files and included Compose files that the linted Compose text of
+/// `project` names, and the env files of the services it extends in files that are not linted.
+fn referenced_files(text: &str, project: &Project) -> Vec<(PathBuf, FileKind)> {
+    use crate::compose::project::{ReferenceKind, Role};
+    // Most Compose files name none, and this saves parsing them a second time.
+    if !text.contains("env_file") && !text.contains("include") && !text.contains("extends") {
         return Vec::new();
     }
-    let Ok(tree) = crate::yaml::Tree::parse(text) else {
+    let Ok(assembled) = project.assemble(text) else {
         return Vec::new();
     };
-    let lookup = |name: &str| project.variables.get(name).cloned();
-    crate::compose::project::references(&tree, &tree.documents, path, &lookup)
+    let lookup = project.lookup();
+    let mut found = Vec::new();
+    for (index, part) in assembled.parts.iter().enumerate() {
+        let own = index == assembled.own;
+        if !own && part.role != Role::Library {
+            continue;
+        }
+        let references = crate::compose::project::references(
+            &assembled.tree,
+            &part.documents,
+            &part.path,
+            &lookup,
+        );
+        // An extended file's `include` is not part of this project.
+        found.extend(
+            references
+                .into_iter()
+                .filter(|r| own || r.kind == ReferenceKind::EnvFile),
+        );
+    }
+    found
         .into_iter()
         .filter(|r| r.path.is_file())
         .map(|r| {

@@ -187,9 +187,24 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
     }
     // Env files and included Compose files that the walk did not find are linted after the
     // others, in path order. Env files have no fixes, so only included Compose files can change.
-    let extra = referenced_jobs(referenced, &jobs, &args.paths, &resolver);
-    for chunk in extra.chunks(CHUNK) {
-        lint_chunk(chunk, action, &mut BTreeMap::new())?;
+    // The files found this way may name more files, such as the env files of an included
+    // file; each file is linted once, and the set of files in the linted paths is finite.
+    let mut linted = if referenced.is_empty() {
+        Vec::new()
+    } else {
+        jobs.clone()
+    };
+    while !referenced.is_empty() {
+        let extra = referenced_jobs(
+            std::mem::take(&mut referenced),
+            &linted,
+            &args.paths,
+            &resolver,
+        );
+        for chunk in extra.chunks(CHUNK) {
+            lint_chunk(chunk, action, &mut referenced)?;
+        }
+        linted.extend(extra);
     }
     let errors: Vec<String> = walk_messages
         .into_iter()

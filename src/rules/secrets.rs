@@ -58,6 +58,8 @@ const KNOWN_SECRET_NAMES: &[&[&str]] = &[
     &["registry", "password"],
     &["database", "password"],
     &["db", "pass"],
+    &["pgpassword"],
+    &["rabbitmq", "default", "pass"],
     &["mysql", "root", "password"],
     &["azure", "client", "secret"],
     &["google", "application", "credentials", "json"],

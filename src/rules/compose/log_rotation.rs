@@ -125,6 +125,39 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Returns the `logging.options.max-size` entry that Compose keeps when it merges the service's
+/// files: options merge key by key, but a file that names another driver than the one in effect
+/// replaces the whole `logging` block, so the files below it no longer count.
+fn merged_max_size(cx: &ServiceContext) -> Option<Entry> {
+    let tree = cx.tree();
+    let driver_of = |logging: Entry| {
+        let driver = tree.get(logging.value, "driver")?;
+        let raw = tree.scalar(driver.value)?;
+        Some(raw.trim().to_ascii_lowercase())
+    };
+    let layers = cx.get_all("logging");
+    let effective = layers.iter().find_map(|&logging| driver_of(logging));
+    for logging in layers {
+        if !tree.is_mapping(logging.value) {
+            continue;
+        }
+        if let (Some(driver), Some(effective)) = (driver_of(logging), &effective)
+            && &driver != effective
+        {
+            return None;
+        }
+        let max_size = tree
+            .get(logging.value, "options")
+            .filter(|options| tree.is_mapping(options.value))
+            .and_then(|options| tree.get(options.value, "max-size"));
+        if let Some(mut entry) = max_size {
+            entry.merged_from = entry.merged_from.or(logging.merged_from);
+            return Some(entry);
+        }
+    }
+    None
+}
+
 /// Checks `logging.options` of a `json-file` logging block for a positive `max-size`.
 fn check_options(
     cx: &ServiceContext,
@@ -136,7 +169,7 @@ fn check_options(
     let options = cx
         .get_path(&["logging", "options"])
         .filter(|e| !tree.is_null(e.value));
-    let max_size = cx.get_path(&["logging", "options", "max-size"]);
+    let max_size = merged_max_size(cx);
     let invalid = match (cx.setting(max_size), max_size) {
         (Setting::Value(value), _) => match parse_bytes(&value) {
             Some(bytes) if bytes > 0.0 => return,

@@ -50,10 +50,21 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         // A string or mapping here is invalid Compose, which DH004 reports.
         return;
     }
-    let mut disabled = None;
     let mut unknown = None;
-    // Compose adds the lists of every file of the project together.
-    for (list, item) in cx.items_of("security_opt") {
+    // Compose appends the lists of the project's files in merge order, and the engine applies
+    // the last no-new-privileges entry, so an override's `false` wins over the base's `true`.
+    let mut last = None;
+    let lists = cx.get_all("security_opt");
+    let items = lists
+        .iter()
+        .rev()
+        .filter(|e| tree.is_sequence(e.value))
+        .flat_map(|&entry| {
+            tree.items(entry.value)
+                .iter()
+                .map(move |&item| (entry, item))
+        });
+    for (list, item) in items {
         let Some(raw) = tree.scalar(item) else {
             continue;
         };
@@ -68,11 +79,13 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
         if name != "no-new-privileges" {
             continue;
         }
-        match setting.map(parse_go_bool) {
-            None | Some(Some(true)) => return,
-            Some(parsed) => disabled = Some((list, item, parsed.is_none())),
-        }
+        last = Some((list, item, setting.map(parse_go_bool)));
     }
+    let disabled = match last {
+        Some((_, _, None | Some(Some(true)))) => return,
+        Some((list, item, Some(parsed))) => Some((list, item, parsed.is_none())),
+        None => None,
+    };
     let diagnostic = if let Some((entry, item, invalid)) = disabled {
         let (message, label) = if invalid {
             (
