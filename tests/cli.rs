@@ -986,3 +986,24 @@ fn doubling_env_values_stay_bounded() {
         .code(1)
         .stdout(predicate::str::contains("K63"));
 }
+
+#[test]
+fn statistics_separate_unsafe_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n",
+    );
+    dhlint()
+        .current_dir(dir.path())
+        .args(["--statistics", "--select", "DH101,DH108", "."])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "DH101  read-only-rootfs (1 fixable)",
+        ))
+        .stdout(predicate::str::contains(
+            "DH108  privileged (1 fixable with --unsafe-fixes)",
+        ));
+}

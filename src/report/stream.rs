@@ -8,7 +8,6 @@ use std::io::{self, Write};
 use super::{Totals, github, human::HumanReporter, json, sarif, statistics};
 use crate::diagnostic::Severity;
 use crate::lint::FileReport;
-use crate::rules::RuleMeta;
 
 /// The kind of output a run prints.
 pub enum Style {
@@ -39,7 +38,7 @@ pub struct Rendered {
     /// SARIF notifications.
     notifications: Vec<serde_json::Value>,
     /// Findings per rule: the rule, the count, and how many have a fix.
-    counts: Vec<(&'static RuleMeta, usize, usize)>,
+    counts: Vec<statistics::Row>,
     /// The file's counts, for the summary.
     pub totals: Totals,
     /// The highest severity among the findings left in the file.
@@ -56,7 +55,7 @@ pub struct Writer<'a> {
     style: &'a Style,
     elements: usize,
     notifications: Vec<serde_json::Value>,
-    counts: BTreeMap<&'static str, (&'static RuleMeta, usize, usize)>,
+    counts: BTreeMap<&'static str, statistics::Row>,
 }
 
 impl Style {
@@ -122,10 +121,11 @@ impl<'a> Writer<'a> {
         }
         self.out.write_all(&rendered.text)?;
         self.notifications.extend(rendered.notifications);
-        for (rule, count, fixable) in rendered.counts {
-            let entry = self.counts.entry(rule.code).or_insert((rule, 0, 0));
+        for (rule, count, safe, unsafe_fixes) in rendered.counts {
+            let entry = self.counts.entry(rule.code).or_insert((rule, 0, 0, 0));
             entry.1 += count;
-            entry.2 += fixable;
+            entry.2 += safe;
+            entry.3 += unsafe_fixes;
         }
         Ok(())
     }
