@@ -238,13 +238,33 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Candidate>, Ve
     // there is nothing to compare.
     if paths.len() > 1 {
         let mut seen = std::collections::HashSet::new();
-        found.retain(|c| {
-            seen.insert(std::fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone()))
-        });
+        found.retain(|c| seen.insert(FileIdentity::of(&c.path)));
     }
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     (found, errors)
+}
+
+/// What makes two paths the same file: the device and inode on Unix, which one `stat` gives,
+/// and the canonical path elsewhere. A path that cannot be read stands for itself.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum FileIdentity {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+impl FileIdentity {
+    fn of(path: &Path) -> FileIdentity {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            if let Ok(metadata) = std::fs::metadata(path) {
+                return FileIdentity::Inode(metadata.dev(), metadata.ino());
+            }
+        }
+        FileIdentity::Path(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+    }
 }
 
 /// Adds the files given with `--daemon-config` to `found` as explicit daemon configurations,
