@@ -526,7 +526,8 @@ pub fn check(file: &ComposeFile, options: CheckOptions, out: &mut Vec<Diagnostic
         });
     }
     check_references(file, &options, out);
-    let index = ServiceIndex::new(file);
+    // Most files extend nothing, so the index is built only for a file that needs it.
+    let index = std::cell::OnceCell::new();
     for service in &file.services {
         // A service with a duplicate key is refused by Compose, so judging it would only guess
         // which of the two values counts.
@@ -725,7 +726,7 @@ impl ServiceIndex {
 /// service's own `extends`, since that file is not linted for it.
 fn extended_services(
     file: &ComposeFile,
-    index: &ServiceIndex,
+    index: &std::cell::OnceCell<ServiceIndex>,
     service: &Service,
     body: NodeId,
 ) -> Chain {
@@ -738,6 +739,7 @@ fn extended_services(
     let Some(first) = tree.get(body, "extends") else {
         return chain;
     };
+    let index = index.get_or_init(|| ServiceIndex::new(file));
     let first_site = first.value_written;
     // The span to report a problem at `node` with: the node itself in the service's file, the
     // service's own `extends` otherwise.
