@@ -80,10 +80,19 @@ pub fn lint_path_options(path: &Path, kind: FileKind, options: &LintOptions) -> 
             }
             (Some(text), diagnostics)
         }
-        Err(message) => (
-            None,
-            vec![Diagnostic::new(&tool::PARSE_ERROR, Span::empty(0), message)],
-        ),
+        Err(message) => {
+            // An env file is linted because a Compose file names it, not because of its name.
+            let message = match (kind, message.split_once(", not a Compose file")) {
+                (FileKind::Env, Some((first, _))) => {
+                    format!("{first}, not an env file of `KEY=VALUE` lines")
+                }
+                _ => message,
+            };
+            (
+                None,
+                vec![Diagnostic::new(&tool::PARSE_ERROR, Span::empty(0), message)],
+            )
+        }
     };
     FileReport {
         path: path.to_owned(),

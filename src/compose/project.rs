@@ -118,12 +118,6 @@ impl Project {
             let text = match read_regular(&env_path, settings.max_file_size) {
                 Ok(text) => text,
                 Err(reason) => {
-                    // The reader's message names the file kinds dhlint lints, which a
-                    // variables file is not.
-                    let reason = match reason.split_once(", not a Compose file") {
-                        Some((first, _)) => first.to_owned(),
-                        None => reason,
-                    };
                     project.env_error = Some((env_path, reason));
                     continue;
                 }

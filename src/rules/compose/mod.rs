@@ -608,10 +608,7 @@ fn check_references(file: &ComposeFile, options: &CheckOptions, out: &mut Vec<Di
                     "Variables file `{}` cannot be read, so values that use its variables are \
                      unknown: {}",
                     crate::compose::project::shown(path),
-                    reason
-                        .strip_prefix("Cannot read the file: ")
-                        .unwrap_or(reason)
-                        .trim_end_matches('.')
+                    reading_problem(reason)
                 ),
             )
             .with_label("interpolated with that file")
@@ -640,10 +637,7 @@ fn check_references(file: &ComposeFile, options: &CheckOptions, out: &mut Vec<Di
                     format!(
                         "{what} `{}` cannot be read: {}",
                         tree_text(file, reference.node),
-                        reason
-                            .strip_prefix("Cannot read the file: ")
-                            .unwrap_or(&reason)
-                            .trim_end_matches(" (a broken symlink?)")
+                        reading_problem(&reason)
                     ),
                 )
                 .with_label("this file")
@@ -669,6 +663,27 @@ fn check_references(file: &ComposeFile, options: &CheckOptions, out: &mut Vec<Di
             }
             _ => {}
         }
+    }
+}
+
+/// Shortens a message from reading a file that a Compose file names to the problem itself:
+/// without the "Cannot read the file" lead, the guess about symlinks and the advice meant for
+/// files that dhlint lints by name.
+fn reading_problem(reason: &str) -> String {
+    let reason = reason
+        .strip_prefix("Cannot read the file: ")
+        .unwrap_or(reason);
+    let reason = reason
+        .split(", not a Compose file")
+        .next()
+        .unwrap_or(reason);
+    let reason = reason
+        .trim_end_matches(" (a broken symlink?)")
+        .trim_end_matches('.');
+    // The reader's messages are sentences; here the problem follows a colon.
+    match reason.strip_prefix("File ") {
+        Some(rest) => format!("the file {rest}"),
+        None => reason.to_owned(),
     }
 }
 
@@ -797,10 +812,7 @@ fn extended_services(
                             format!(
                                 "Service `{extender}` extends a service in a file that cannot be \
                                  read: {}",
-                                reason
-                                    .strip_prefix("Cannot read the file: ")
-                                    .unwrap_or(reason)
-                                    .trim_end_matches(" (a broken symlink?)")
+                                reading_problem(reason)
                             ),
                         )
                         .with_label("this file")
