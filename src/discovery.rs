@@ -245,8 +245,9 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Candidate>, Ve
     (found, errors)
 }
 
-/// What makes two paths the same file: the device and inode on Unix, which one `stat` gives,
-/// and the canonical path elsewhere. A path that cannot be read stands for itself.
+/// The identity of a file, which two paths of the same file share: the device and inode on
+/// Unix, which one `stat` gives, and the canonical path elsewhere. A path that cannot be read
+/// is its own identity.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum FileIdentity {
     #[cfg(unix)]

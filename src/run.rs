@@ -188,7 +188,7 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
     // Env files and included Compose files that the walk did not find are linted after the
     // others, in path order. Env files have no fixes, so only included Compose files can change.
     // The files found this way may name more files, such as the env files of an included
-    // file; each file is linted once, and the set of files in the linted paths is finite.
+    // file. Each file is linted once, so the loop ends.
     let mut linted = if referenced.is_empty() {
         Vec::new()
     } else {

@@ -107,7 +107,7 @@ fn covered_after(kind: FileKind, lines: &[&str], line: usize) -> RangeInclusive<
                 last = i;
             }
         }
-        // Each line of an env file stands alone.
+        // A comment in an env file covers only the next line.
         FileKind::Env => {}
         FileKind::Dockerfile => {
             let mut i = first;

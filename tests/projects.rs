@@ -40,7 +40,8 @@ fn extra_args(dir: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// One line per finding: path, line, column, code, severity and message.
+/// Lints a case and returns one line per finding: path, line, column, code, severity and
+/// message.
 fn findings(dir: &Path) -> String {
     let output = dhlint(dir)
         .args(["--format", "json", "."])

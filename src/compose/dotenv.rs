@@ -45,7 +45,7 @@ impl EnvFile {
         let mut known: HashMap<String, String> = HashMap::new();
         // The values kept for later lines, in bytes: bounded, so that lines which repeat each
         // other cannot grow them without limit.
-        let mut kept = 0;
+        let mut kept_bytes = 0;
         let mut position = if text.starts_with(crate::source::BOM) {
             crate::source::BOM.len()
         } else {
@@ -103,9 +103,9 @@ impl EnvFile {
             if let Some(comment) = comment_after(text, value_span.end, consumed_to.max(line_end)) {
                 file.comment_starts.push(comment);
             }
-            let value = value.filter(|v| kept + v.len() <= MAX_KEPT);
+            let value = value.filter(|v| kept_bytes + v.len() <= MAX_KEPT);
             if let Some(value) = &value {
-                kept += value.len();
+                kept_bytes += value.len();
                 known.insert(name.to_owned(), value.clone());
             }
             file.variables.push(Variable {
@@ -119,7 +119,7 @@ impl EnvFile {
         file
     }
 
-    /// The values by name, for interpolation: the last definition of each name wins.
+    /// Returns the values by name, for interpolation: the last definition of each name wins.
     pub fn values(&self) -> HashMap<String, String> {
         self.variables
             .iter()
@@ -185,7 +185,7 @@ fn known_value(raw: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Option<Str
     }
 }
 
-/// The start of a `#` comment after a value, on the value's last line.
+/// Returns the start of a `#` comment after a value, on the value's last line.
 fn comment_after(text: &str, from: usize, to: usize) -> Option<usize> {
     let to = to.min(text.len());
     let rest = text.get(from..to)?;

@@ -128,7 +128,7 @@ impl Project {
         project
     }
 
-    /// A project of one file with no variables, for text linted without a path.
+    /// Returns a project of one file with no variables, for text linted without a path.
     pub fn single() -> Project {
         Project {
             files: vec![ProjectFile {
@@ -140,12 +140,12 @@ impl Project {
         }
     }
 
-    /// The path of the linted file.
+    /// Returns the path of the linted file.
     pub fn own_path(&self) -> &Path {
         &self.files[self.own].path
     }
 
-    /// Whether the linted file is an override whose base file was not found, so it states only
+    /// Returns whether the linted file is an override whose base file was not found, so it states only
     /// part of its services.
     pub fn own_is_fragment(&self) -> bool {
         self.own == 0 && (self.declared_override || is_override_name(&self.files[0].path))
@@ -294,7 +294,8 @@ impl Project {
         }
     }
 
-    /// The part holding the file at `path`, loaded as a library part when it is not there yet.
+    /// Returns the part that contains the file at `path`, loading it as a library part when it
+    /// is not there yet.
     fn load(&self, assembled: &mut Assembled, path: &Path) -> Result<usize, String> {
         if let Some(index) = assembled
             .parts
@@ -323,7 +324,7 @@ impl Project {
     }
 }
 
-/// What a part of an assembled project is.
+/// The role of a file in an assembled project.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
     /// A file of the project, whose services are merged and checked.
@@ -341,7 +342,7 @@ pub struct Part {
     pub range: Span,
     /// The roots of the file's documents.
     pub documents: Vec<NodeId>,
-    /// What the file is to the project.
+    /// The file's role in the project.
     pub role: Role,
     /// The file's position in the order Compose merges the project's files.
     pub order: usize,

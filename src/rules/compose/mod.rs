@@ -687,7 +687,7 @@ fn reading_problem(reason: &str) -> String {
     }
 }
 
-/// The scalar at `node` as YAML read it.
+/// Returns the scalar at `node` as YAML read it.
 fn tree_text<'a>(file: &'a ComposeFile, node: NodeId) -> &'a str {
     file.tree.scalar(node).unwrap_or_default()
 }
@@ -863,10 +863,11 @@ fn extended_services(
     chain
 }
 
-/// Moves a finding whose text lies in a file that no run reports (a file that services only
-/// extend, or an override that is a symlink) to the service that uses it: to a label in a
-/// reported file, such as the `extends` it is merged through, or else to the service's name.
-/// The value's own place stays as a label, which becomes a note naming that file.
+/// Moves a finding whose text lies in a file that no run reports to the service that uses it.
+/// Such a file is one that services only extend, or an override that is a symlink. The finding
+/// moves to a label in a reported file, such as the `extends` it is merged through, or else to
+/// the service's name. The value's own place stays as a label, which becomes a note naming that
+/// file.
 fn relocate(cx: &ServiceContext, diagnostic: &mut Diagnostic) {
     let file = cx.file;
     let reported = |span: Span| {

@@ -83,8 +83,8 @@ enum BuiltUser {
 
 /// For a service that sets no `user:` and builds its image from a local Dockerfile, reports
 /// the user the Dockerfile's built stage (the `target`, or the last stage) runs as. Returns
-/// whether the Dockerfile decided the finding; when it cannot be read or its user depends on
-/// a variable, the usual note about a missing `user:` applies.
+/// whether the Dockerfile decided the finding. When the Dockerfile cannot be read or its user
+/// depends on a variable, the usual note about a missing `user:` applies instead.
 fn check_build(cx: &ServiceContext, out: &mut Vec<Diagnostic>) -> bool {
     let Some(entry) = cx.get("build") else {
         return false;

@@ -57,7 +57,7 @@ fn remove(cx: &ServiceContext, entry: Entry) -> Result<Fix, String> {
                 .into(),
         );
     }
-    // The entry may be written in an override file, whose mapping then holds it.
+    // The entry may be written in an override file, whose mapping then contains it.
     let mapping = cx.tree().node(entry.key).parent.unwrap_or(cx.body);
     cx.editor()
         .remove_entry(mapping, entry.key)
