@@ -249,14 +249,17 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Candidate>, Ve
 /// Unix, which one `stat` gives, and the canonical path elsewhere. A path that cannot be read
 /// is its own identity.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum FileIdentity {
+pub enum FileIdentity {
+    /// The device and inode numbers.
     #[cfg(unix)]
     Inode(u64, u64),
+    /// The canonical path, or the path as given when it cannot be read.
     Path(PathBuf),
 }
 
 impl FileIdentity {
-    fn of(path: &Path) -> FileIdentity {
+    /// Returns the identity of the file at `path`.
+    pub fn of(path: &Path) -> FileIdentity {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;

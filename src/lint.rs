@@ -241,11 +241,7 @@ fn localize(file: &ComposeFile, own: Span, diagnostics: &mut Vec<Diagnostic>) {
                     span: shift(label.span),
                     text: label.text,
                 });
-            } else if let Some(part) = file
-                .parts
-                .iter()
-                .find(|p| p.range.start <= label.span.start && label.span.end <= p.range.end)
-            {
+            } else if let Some(part) = file.part_at(label.span.start).map(|i| &file.parts[i]) {
                 let local = label.span.start - part.range.start;
                 let text = &file.text[part.range.start..part.range.end];
                 let at = crate::source::LineIndex::new(text).position(text, local);
@@ -297,9 +293,6 @@ fn localize(file: &ComposeFile, own: Span, diagnostics: &mut Vec<Diagnostic>) {
 /// How one file is linted, beyond its kind.
 #[derive(Clone, Debug, Default)]
 pub struct LintOptions {
-    /// The Compose file is an override (`compose.override.yaml`) that only adds to a base file,
-    /// so settings it does not mention are not reported missing.
-    pub compose_fragment: bool,
     /// The configuration in effect for the file.
     pub settings: Arc<Settings>,
     /// The file's path, for per-file ignores.
@@ -331,7 +324,6 @@ impl LintOptions {
         let project = (kind == Some(FileKind::Compose))
             .then(|| Arc::new(Project::discover(path, &settings, env_files)));
         LintOptions {
-            compose_fragment: false,
             settings,
             path: Some(path.to_path_buf()),
             daemon: Arc::default(),
@@ -372,7 +364,7 @@ pub fn lint_text_with(kind: FileKind, text: &str, options: &LintOptions) -> Vec<
                         assembled.extends_files,
                     );
                     let check = rules::compose::CheckOptions {
-                        fragment: options.compose_fragment || project.own_is_fragment(),
+                        fragment: project.own_is_fragment(),
                         settings: &options.settings,
                         daemon: &options.daemon,
                         variables: &project.variables,

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::cli::{Args, ColorChoice, Format};
 use crate::config::{Overrides, Resolver, Settings};
-use crate::discovery::{self, Candidate, FileKind, WalkOptions};
+use crate::discovery::{self, Candidate, FileIdentity, FileKind, WalkOptions};
 use crate::fix::{self, FixMode};
 use crate::lint::{self, FileReport};
 use crate::report::stream::{Rendered, Style, Writer};
@@ -189,22 +189,20 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
     // others, in path order. Env files have no fixes, so only included Compose files can change.
     // The files found this way may name more files, such as the env files of an included
     // file. Each file is linted once, so the loop ends.
-    let mut linted = if referenced.is_empty() {
-        Vec::new()
-    } else {
-        jobs.clone()
-    };
-    while !referenced.is_empty() {
-        let extra = referenced_jobs(
-            std::mem::take(&mut referenced),
-            &linted,
-            &args.paths,
-            &resolver,
-        );
-        for chunk in extra.chunks(CHUNK) {
-            lint_chunk(chunk, action, &mut referenced)?;
+    if !referenced.is_empty() {
+        let roots = canonical_roots(&args.paths);
+        let mut linted: HashSet<FileIdentity> = jobs
+            .iter()
+            .filter(|(candidate, _)| candidate.kind != FileKind::Dockerfile)
+            .map(|(candidate, _)| FileIdentity::of(&candidate.path))
+            .collect();
+        while !referenced.is_empty() {
+            let found = std::mem::take(&mut referenced);
+            let extra = referenced_jobs(found, &mut linted, &roots, &resolver);
+            for chunk in extra.chunks(CHUNK) {
+                lint_chunk(chunk, action, &mut referenced)?;
+            }
         }
-        linted.extend(extra);
     }
     let errors: Vec<String> = walk_messages
         .into_iter()
@@ -248,24 +246,15 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
 /// Files that a linted file names, to lint as well.
 type Referenced = Vec<(PathBuf, FileKind)>;
 
-/// Returns the files that linted files name and the walk did not find, each with its settings. Only
-/// files inside the linted paths count: a Compose file cannot make dhlint print lines of a file
-/// elsewhere on the machine.
-fn referenced_jobs(
-    referenced: BTreeMap<PathBuf, FileKind>,
-    jobs: &[(Candidate, Arc<Settings>)],
-    roots: &[PathBuf],
-    resolver: &Resolver,
-) -> Vec<(Candidate, Arc<Settings>)> {
-    if referenced.is_empty() {
-        return Vec::new();
-    }
-    let roots: Vec<PathBuf> = if roots.is_empty() {
-        vec![PathBuf::from(".")]
+/// Returns the folders of the linted paths, canonical, to tell whether a file lies inside them.
+fn canonical_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() {
+        &default[..]
     } else {
-        roots.to_vec()
+        paths
     };
-    let roots: Vec<PathBuf> = roots
+    paths
         .iter()
         .filter_map(|root| std::fs::canonicalize(root).ok())
         .map(|root| {
@@ -275,21 +264,25 @@ fn referenced_jobs(
                 root
             }
         })
-        .collect();
-    let linted: HashSet<PathBuf> = jobs
-        .iter()
-        .filter(|(candidate, _)| candidate.kind != FileKind::Dockerfile)
-        .filter_map(|(candidate, _)| std::fs::canonicalize(&candidate.path).ok())
-        .collect();
-    let mut seen = HashSet::new();
+        .collect()
+}
+
+/// Returns the files that linted files name and that are not linted yet, each with its
+/// settings, and adds them to `linted`. Only files inside `roots` count, so that a Compose file
+/// cannot make dhlint print lines of a file elsewhere on the machine.
+fn referenced_jobs(
+    referenced: BTreeMap<PathBuf, FileKind>,
+    linted: &mut HashSet<FileIdentity>,
+    roots: &[PathBuf],
+    resolver: &Resolver,
+) -> Vec<(Candidate, Arc<Settings>)> {
     let mut extra = Vec::new();
     for (path, kind) in referenced {
         let Ok(canonical) = std::fs::canonicalize(&path) else {
             continue;
         };
-        if linted.contains(&canonical)
-            || !roots.iter().any(|root| canonical.starts_with(root))
-            || !seen.insert(canonical)
+        if !roots.iter().any(|root| canonical.starts_with(root))
+            || !linted.insert(FileIdentity::of(&canonical))
         {
             continue;
         }

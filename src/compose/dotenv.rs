@@ -268,13 +268,13 @@ mod tests {
             text.push_str(&format!("K{i}=${{K{}}}${{K{}}}\n", i - 1, i - 1));
         }
         let file = EnvFile::parse(&text);
-        let kept: usize = file
+        let kept_bytes: usize = file
             .variables
             .iter()
             .filter_map(|v| v.value.as_ref())
             .map(String::len)
             .sum();
-        assert!(kept <= MAX_KEPT, "{kept} bytes kept");
+        assert!(kept_bytes <= MAX_KEPT, "{kept_bytes} bytes kept");
         assert_eq!(file.variables.last().unwrap().value, None);
     }
 

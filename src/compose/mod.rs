@@ -210,9 +210,7 @@ impl<'a> ComposeFile<'a> {
 
     /// Returns the part (file) whose text contains `offset`.
     pub fn part_at(&self, offset: usize) -> Option<usize> {
-        self.parts
-            .iter()
-            .position(|p| p.range.start <= offset && offset <= p.range.end)
+        project::part_at(&self.parts, offset)
     }
 
     /// Reads the services of the project files among `parts`, the files laid end to end in

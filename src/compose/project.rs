@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::config::Settings;
+use crate::discovery::FileIdentity;
 use crate::source::Span;
 use crate::yaml::{NodeId, SyntaxError, Tree};
 
@@ -63,8 +64,6 @@ pub struct Project {
     pub own: usize,
     /// The variables for interpolation.
     pub variables: HashMap<String, String>,
-    /// The file the variables came from, if any.
-    pub env_source: Option<PathBuf>,
     /// A variables file that exists but cannot be read, and why.
     pub env_error: Option<(PathBuf, String)>,
     /// Whether `[compose] file-sets` lists the linted file after another file.
@@ -83,10 +82,14 @@ impl Project {
             max_file_size: settings.max_file_size,
             ..Project::default()
         };
-        let paths = project_paths(path, settings);
-        project.declared_override = settings
-            .compose_file_set(path)
-            .is_some_and(|(_, position)| position > 0);
+        // A declared set is looked up once, since finding its files lists the folder.
+        let paths = match settings.compose_file_set(path) {
+            Some((set, position)) => {
+                project.declared_override = position > 0;
+                set
+            }
+            None => default_project_paths(path),
+        };
         for other in &paths {
             if other == path {
                 project.own = project.files.len();
@@ -123,7 +126,6 @@ impl Project {
                 }
             };
             project.variables.extend(EnvFile::parse(&text).values());
-            project.env_source = Some(env_path);
         }
         project
     }
@@ -182,35 +184,26 @@ impl Project {
             };
             if let Ok(tree) = Tree::parse(text) {
                 let order = MAX_REFERENCED_FILES + index;
-                assembled.push(file.path.clone(), text, tree, Role::Project, order);
-                let symlink = std::fs::symlink_metadata(&file.path).is_ok_and(|m| m.is_symlink());
-                if let Some(part) = assembled.parts.last_mut() {
-                    part.reported = !symlink;
-                }
+                let reported = !is_symlink(&file.path);
+                assembled.push(&file.path, text, tree, Role::Project, order, reported);
             }
         }
         let own_path = self.own_path().to_path_buf();
-        let own_part = Part {
-            path: own_path.clone(),
-            range: Span::empty(0),
-            documents: own_tree.documents.clone(),
-            role: Role::Project,
-            order: MAX_REFERENCED_FILES + self.own,
-            reported: true,
-        };
         self.add_included_files(&mut assembled, &own_tree, &own_path);
+
         // The linted file's references are resolved before it is added, with its own node ids.
         let mut own_outcomes = Vec::new();
         if !own_path.as_os_str().is_empty() {
-            for (node, name) in extends_files(&own_tree, &own_part, &self.lookup()) {
+            for (node, name) in extends_files(&own_tree, &own_tree.documents, &self.lookup()) {
                 let outcome = self.load(&mut assembled, &resolve(&own_path, &name));
                 own_outcomes.push((node, outcome));
             }
         }
         self.add_extended_files(&mut assembled);
+
         let base = assembled.tree.len();
         let order = MAX_REFERENCED_FILES + self.own;
-        assembled.push(own_path, own_text, own_tree, Role::Project, order);
+        assembled.push(&own_path, own_text, own_tree, Role::Project, order, true);
         assembled.own = assembled.parts.len() - 1;
         for (node, outcome) in own_outcomes {
             assembled.extends_files.insert(node + base, outcome);
@@ -266,12 +259,9 @@ impl Project {
             let Ok(tree) = Tree::parse(&text) else {
                 continue;
             };
-            assembled.push(path.clone(), &text, tree, Role::Project, included);
+            let reported = !is_symlink(&path);
+            assembled.push(&path, &text, tree, Role::Project, included, reported);
             included += 1;
-            let symlink = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink());
-            if let Some(part) = assembled.parts.last_mut() {
-                part.reported = !symlink;
-            }
         }
     }
 
@@ -284,7 +274,8 @@ impl Project {
                 part += 1;
                 continue;
             }
-            let references = extends_files(&assembled.tree, &assembled.parts[part], &self.lookup());
+            let documents = &assembled.parts[part].documents;
+            let references = extends_files(&assembled.tree, documents, &self.lookup());
             for (node, name) in references {
                 let path = resolve(&assembled.parts[part].path, &name);
                 let outcome = self.load(assembled, &path);
@@ -316,10 +307,7 @@ impl Project {
         let text = self.read(path)?;
         let tree =
             Tree::parse(&text).map_err(|e| format!("it is not valid YAML ({})", e.message))?;
-        assembled.push(path.to_path_buf(), &text, tree, Role::Library, usize::MAX);
-        if let Some(part) = assembled.parts.last_mut() {
-            part.reported = false;
-        }
+        assembled.push(path, &text, tree, Role::Library, usize::MAX, false);
         Ok(assembled.parts.len() - 1)
     }
 }
@@ -346,10 +334,10 @@ pub struct Part {
     pub role: Role,
     /// The file's position in the order Compose merges the project's files.
     pub order: usize,
-    /// Whether findings in the file are reported in some run: the linted file's, and those of
-    /// the other project files, which are linted in their own right. A file that services only
-    /// extend, or an override that is a symlink, which the walk skips, is not; findings in it are
-    /// moved to the service that uses it.
+    /// Whether findings in the file are reported in some run. The linted file and the other
+    /// project files are, since each is linted in its own right. A file that services only
+    /// extend is not, nor is an override that is a symlink, which the walk skips, so findings in
+    /// them are moved to the service that uses them.
     pub reported: bool,
 }
 
@@ -369,7 +357,15 @@ pub struct Assembled {
 }
 
 impl Assembled {
-    fn push(&mut self, path: PathBuf, text: &str, tree: Tree, role: Role, order: usize) {
+    fn push(
+        &mut self,
+        path: &Path,
+        text: &str,
+        tree: Tree,
+        role: Role,
+        order: usize,
+        reported: bool,
+    ) {
         // The separator keeps an empty span at the end of one file apart from the next file.
         if !self.text.is_empty() || !self.parts.is_empty() {
             self.text.push('\n');
@@ -379,21 +375,26 @@ impl Assembled {
         self.tree.append(tree, start);
         self.text.push_str(text);
         self.parts.push(Part {
-            path,
+            path: path.to_path_buf(),
             range: Span::new(start, start + text.len()),
             documents: self.tree.documents[first_document..].to_vec(),
             role,
             order,
-            reported: true,
+            reported,
         });
     }
+}
 
-    /// The part whose text holds `offset`.
-    pub fn part_at(&self, offset: usize) -> Option<usize> {
-        self.parts
-            .iter()
-            .position(|p| p.range.start <= offset && offset <= p.range.end)
-    }
+/// Returns the position of the part whose text contains `offset`.
+pub fn part_at(parts: &[Part], offset: usize) -> Option<usize> {
+    parts
+        .iter()
+        .position(|p| p.range.start <= offset && offset <= p.range.end)
+}
+
+/// Returns whether `path` is a symlink, which the walk does not follow.
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink())
 }
 
 /// A file that a Compose file names: an `env_file` of a service or an `include`d file.
@@ -403,13 +404,13 @@ pub struct Reference {
     pub path: PathBuf,
     /// The `env_file` or `include` value node that names it.
     pub node: NodeId,
-    /// What the file is.
+    /// The kind of file named.
     pub kind: ReferenceKind,
     /// Whether Compose fails when the file is missing (`required: false` makes it optional).
     pub required: bool,
 }
 
-/// What a [`Reference`] names.
+/// The kind of file a [`Reference`] names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReferenceKind {
     /// An `env_file` of a service.
@@ -418,8 +419,8 @@ pub enum ReferenceKind {
     Include,
 }
 
-/// The `env_file` and `include` references in `documents` of `tree`, written in the file at
-/// `path`. Names that depend on a variable without a value are left out.
+/// Returns the `env_file` and `include` references in `documents` of `tree`, written in the
+/// file at `path`. Names that depend on a variable without a value are left out.
 pub fn references(
     tree: &Tree,
     documents: &[NodeId],
@@ -529,15 +530,15 @@ pub fn include_cycle(project: &Project, start: &Path, target: &Path) -> Option<V
     None
 }
 
-/// The `(file node, file name)` of every `extends: {file: ...}` in a part's services, with the
-/// name interpolated. A name that needs a variable without a value is left out.
+/// Returns the `(file node, file name)` of every `extends: {file: ...}` in the services of
+/// `documents`, with the name interpolated. A name that needs an unset variable is left out.
 fn extends_files(
     tree: &Tree,
-    part: &Part,
+    documents: &[NodeId],
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<(NodeId, String)> {
     let mut found = Vec::new();
-    for &document in &part.documents {
+    for &document in documents {
         let Some(services) = tree.get(document, "services") else {
             continue;
         };
@@ -609,16 +610,20 @@ pub fn shown(path: &Path) -> String {
     }
 }
 
-/// Whether two paths name the same file.
+/// Returns whether two paths name the same file.
 pub fn same_file(a: &Path, b: &Path) -> bool {
-    a == b
-        || matches!(
-            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
-            (Ok(x), Ok(y)) if x == y
-        )
+    a == b || FileIdentity::of(a) == FileIdentity::of(b)
 }
 
-/// Whether a file name is an override name Compose or the project uses.
+/// Returns the first of `STEM.yaml` and `STEM.yml` in `folder` that exists.
+fn existing_yaml(folder: &Path, stem: &str) -> Option<PathBuf> {
+    ["yaml", "yml"]
+        .iter()
+        .map(|ext| folder.join(format!("{stem}.{ext}")))
+        .find(|p| p.is_file())
+}
+
+/// Returns whether a file name is an override name, such as `compose.override.yaml`.
 fn is_override_name(path: &Path) -> bool {
     path.file_name().is_some_and(|n| {
         n.to_string_lossy()
@@ -627,12 +632,10 @@ fn is_override_name(path: &Path) -> bool {
     })
 }
 
-/// The files of the project of `path`, in merge order, `path` included.
-fn project_paths(path: &Path, settings: &Settings) -> Vec<PathBuf> {
+/// Returns the files of the project of `path` by Compose's default names, in merge order,
+/// `path` included.
+fn default_project_paths(path: &Path) -> Vec<PathBuf> {
     let folder = path.parent().unwrap_or(Path::new(""));
-    if let Some((set, _)) = settings.compose_file_set(path) {
-        return set;
-    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -643,8 +646,9 @@ fn project_paths(path: &Path, settings: &Settings) -> Vec<PathBuf> {
             .map(|n| folder.join(n))
             .find(|p| p.as_path() == path || p.is_file())
     };
+
     if DEFAULT_FILES.contains(&name.as_str()) {
-        // Compose uses the first base name found; a second base file is linted on its own.
+        // Compose uses the first base name found, so a second base file is linted on its own.
         if first_existing(DEFAULT_FILES).is_some_and(|base| base != path) {
             return vec![path.to_path_buf()];
         }
@@ -657,24 +661,18 @@ fn project_paths(path: &Path, settings: &Settings) -> Vec<PathBuf> {
         paths.push(path.to_path_buf());
         return paths;
     }
+
     // `app.override.yaml` overrides `app.yaml` (or `app.yml`) when that file exists.
     let lower = name.to_ascii_lowercase();
     if let Some(at) = lower.find(".override.") {
-        let stem = &name[..at];
-        let base = ["yaml", "yml"]
-            .iter()
-            .map(|ext| folder.join(format!("{stem}.{ext}")))
-            .find(|p| p.is_file());
+        let base = existing_yaml(folder, &name[..at]);
         return base.into_iter().chain([path.to_path_buf()]).collect();
     }
     // And `app.yaml` is merged with `app.override.yaml` (or `.yml`) when that file exists.
     let stem = name
         .rsplit_once('.')
         .map_or(name.as_str(), |(stem, _)| stem);
-    let override_file = ["yaml", "yml"]
-        .iter()
-        .map(|ext| folder.join(format!("{stem}.override.{ext}")))
-        .find(|p| p.is_file());
+    let override_file = existing_yaml(folder, &format!("{stem}.override"));
     std::iter::once(path.to_path_buf())
         .chain(override_file)
         .collect()
@@ -717,6 +715,6 @@ mod tests {
             &assembled.text[part.range.start..part.range.end],
             "services:\n  web: {}\n"
         );
-        assert_eq!(assembled.part_at(part.range.end), Some(0));
+        assert_eq!(part_at(&assembled.parts, part.range.end), Some(0));
     }
 }

@@ -185,11 +185,13 @@ impl<'a> ServiceContext<'a> {
     }
 
     /// Returns every item of the sequences that `get_all` finds for `key`, each with the entry
-    /// of its sequence. A value that is not a sequence, which Compose rejects, has no items.
+    /// of its sequence, in the order Compose appends them: the base's items first. A value that
+    /// is not a sequence, which Compose rejects, has no items.
     pub fn items_of(&self, key: &str) -> Vec<(Entry, NodeId)> {
         let tree = self.tree();
         self.get_all(key)
             .into_iter()
+            .rev()
             .filter(|entry| tree.is_sequence(entry.value))
             .flat_map(|entry| {
                 tree.items(entry.value)

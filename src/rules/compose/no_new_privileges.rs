@@ -54,17 +54,7 @@ pub fn check(cx: &ServiceContext, out: &mut Vec<Diagnostic>) {
     // Compose appends the lists of the project's files in merge order, and the engine applies
     // the last no-new-privileges entry, so an override's `false` wins over the base's `true`.
     let mut last = None;
-    let lists = cx.get_all("security_opt");
-    let items = lists
-        .iter()
-        .rev()
-        .filter(|e| tree.is_sequence(e.value))
-        .flat_map(|&entry| {
-            tree.items(entry.value)
-                .iter()
-                .map(move |&item| (entry, item))
-        });
-    for (list, item) in items {
+    for (list, item) in cx.items_of("security_opt") {
         let Some(raw) = tree.scalar(item) else {
             continue;
         };

@@ -1,8 +1,14 @@
 //! DH106 non-root-user: the service runs as root.
 
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
 use super::{ServiceContext, Setting};
+use crate::compose::Interpolated;
+use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{RuleMeta, Target, rule_doc};
+use crate::yaml::NodeId;
 
 /// DH106 metadata.
 pub static META: RuleMeta = RuleMeta {
@@ -136,17 +142,36 @@ fn check_build(cx: &ServiceContext, out: &mut Vec<Diagnostic>) -> bool {
     true
 }
 
-/// Reads the Dockerfile of a service's `build` and the user of its built stage, with how to
-/// name the Dockerfile in a message and its path (none for `dockerfile_inline`). `None` when
-/// there is no local Dockerfile to read, or its user depends on a variable.
-fn built_user(cx: &ServiceContext) -> Option<(String, Option<std::path::PathBuf>, BuiltUser)> {
+/// The Dockerfile a service builds its image from.
+struct BuildFile {
+    /// How to name it in a message: its path, or `dockerfile_inline`.
+    name: String,
+    /// Its path; none for `dockerfile_inline`.
+    path: Option<PathBuf>,
+    /// Its text.
+    text: Arc<str>,
+    /// The stage to build, when `target` names one.
+    target: Option<String>,
+}
+
+/// Reads the Dockerfile of a service's `build` and the user of its built stage. Returns `None`
+/// when there is no local Dockerfile to read, or its user depends on a variable.
+fn built_user(cx: &ServiceContext) -> Option<(String, Option<PathBuf>, BuiltUser)> {
+    let build = build_file(cx)?;
+    let user = stage_user(&build.text, build.target.as_deref(), cx.settings)?;
+    Some((build.name, build.path, user))
+}
+
+/// Finds and reads the Dockerfile of a service's `build`.
+///
+/// Compose merges `build` key by key across the project's files, and `build: ./app` is short
+/// for `build: {context: ./app}`. Each key is read from the first file that sets it, and a
+/// relative context from the folder of that file.
+fn build_file(cx: &ServiceContext) -> Option<BuildFile> {
     let project = cx.project?;
     let tree = cx.tree();
-    // Compose merges `build` key by key across the project's files, and `build: ./app` is
-    // short for `build: {context: ./app}`. Each key is read from the first file that sets it,
-    // and a relative context from the folder of that file.
     let builds = cx.get_all("build");
-    let setting = |key: &str| -> Option<(String, crate::yaml::NodeId)> {
+    let setting = |key: &str| -> Option<(String, NodeId)> {
         builds.iter().find_map(|build| {
             let node = if tree.is_mapping(build.value) {
                 tree.get(build.value, key)?.value
@@ -157,81 +182,82 @@ fn built_user(cx: &ServiceContext) -> Option<(String, Option<std::path::PathBuf>
             };
             let raw = tree.scalar(node)?;
             match cx.interpolate(raw) {
-                crate::compose::Interpolated::Known(value) => Some((value, node)),
-                crate::compose::Interpolated::Unknown { .. } => Some((String::new(), node)),
+                Interpolated::Known(value) => Some((value, node)),
+                Interpolated::Unknown { .. } => Some((String::new(), node)),
             }
         })
     };
-    let file_of = |node: crate::yaml::NodeId| {
+    let file_of = |node: NodeId| {
         let part = cx.file.part_at(tree.node(node).span.start)?;
         let path = &cx.file.parts[part].path;
         (!path.as_os_str().is_empty()).then_some(path)
     };
-    let (context, context_file) = match setting("context") {
+    let (context, compose_path) = match setting("context") {
         Some((context, node)) => (context, file_of(node)?),
         None => (".".to_owned(), file_of(builds.first()?.key)?),
     };
-    let compose_path = context_file;
-    let dockerfile = setting("dockerfile").map(|(value, _)| value);
-    let inline = setting("dockerfile_inline").map(|(value, _)| value);
-    let target = setting("target").map(|(value, _)| value);
     // A Git or HTTP context is fetched by the builder, which dhlint never does.
     if context.is_empty() || context.contains("://") || context.starts_with("git@") {
         return None;
     }
-    let (dockerfile_name, dockerfile_path, text) = match inline {
-        Some(text) => (
-            "`dockerfile_inline`".to_owned(),
-            None,
-            std::sync::Arc::from(text),
-        ),
-        None => {
-            let dockerfile = dockerfile.unwrap_or_else(|| "Dockerfile".to_owned());
-            if dockerfile.is_empty() {
-                return None;
-            }
-            let folder = crate::compose::project::resolve(compose_path, &context);
-            let path = if std::path::Path::new(&dockerfile).is_absolute() {
-                std::path::PathBuf::from(&dockerfile)
-            } else {
-                folder.join(&dockerfile)
-            };
-            let dockerfile_name = format!("`{}`", crate::compose::project::shown(&path));
-            let text = project.read(&path).ok()?;
-            (dockerfile_name, Some(path), text)
-        }
+    let target = setting("target").map(|(value, _)| value);
+
+    if let Some((text, _)) = setting("dockerfile_inline") {
+        return Some(BuildFile {
+            name: "`dockerfile_inline`".to_owned(),
+            path: None,
+            text: Arc::from(text),
+            target,
+        });
+    }
+    let dockerfile = setting("dockerfile").map_or_else(|| "Dockerfile".to_owned(), |(v, _)| v);
+    if dockerfile.is_empty() {
+        return None;
+    }
+    let path = if Path::new(&dockerfile).is_absolute() {
+        PathBuf::from(&dockerfile)
+    } else {
+        crate::compose::project::resolve(compose_path, &context).join(&dockerfile)
     };
-    let file = crate::dockerfile::parse(&text).ok()?;
+    Some(BuildFile {
+        name: format!("`{}`", crate::compose::project::shown(&path)),
+        text: project.read(&path).ok()?,
+        path: Some(path),
+        target,
+    })
+}
+
+/// Returns the user that stage `target` of a Dockerfile (the last stage without a target) runs
+/// as, or `None` when the stage is not found or its user depends on a variable.
+fn stage_user(text: &str, target: Option<&str>, settings: &Settings) -> Option<BuiltUser> {
+    let file = crate::dockerfile::parse(text).ok()?;
     let stages = file.stages();
     let stage = match target.filter(|t| !t.is_empty()) {
-        Some(target) => crate::dockerfile::Stage::find(&stages, &target, stages.len())?,
+        Some(target) => crate::dockerfile::Stage::find(&stages, target, stages.len())?,
         None => stages.last()?.index,
     };
-    let lines = crate::source::LineIndex::new(&text);
-    let line_of = |offset: usize| lines.position(&text, offset).line;
-    let built = match file.effective_user(stage) {
-        Some(user) => match user.resolved {
-            Some(resolved) if is_root_user(&resolved) => BuiltUser::Root {
-                line: line_of(user.span.start),
-                user: user.raw.trim().to_owned(),
-            },
-            Some(_) => BuiltUser::NonRoot,
-            None => return None,
-        },
-        None => {
-            let (image, nonroot) =
-                crate::rules::dockerfile::base_image(&file, &stages, stage, cx.settings);
-            if nonroot {
-                BuiltUser::NonRoot
-            } else {
-                BuiltUser::Default {
-                    line: line_of(file.instructions[stages[stage].from].span.start),
-                    image,
-                }
-            }
+    let lines = crate::source::LineIndex::new(text);
+    let line_of = |offset: usize| lines.position(text, offset).line;
+
+    let Some(user) = file.effective_user(stage) else {
+        let (image, nonroot) =
+            crate::rules::dockerfile::base_image(&file, &stages, stage, settings);
+        if nonroot {
+            return Some(BuiltUser::NonRoot);
         }
+        return Some(BuiltUser::Default {
+            line: line_of(file.instructions[stages[stage].from].span.start),
+            image,
+        });
     };
-    Some((dockerfile_name, dockerfile_path, built))
+    match user.resolved {
+        Some(resolved) if is_root_user(&resolved) => Some(BuiltUser::Root {
+            line: line_of(user.span.start),
+            user: user.raw.trim().to_owned(),
+        }),
+        Some(_) => Some(BuiltUser::NonRoot),
+        None => None,
+    }
 }
 
 #[cfg(test)]
