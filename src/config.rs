@@ -821,14 +821,21 @@ impl Resolver {
     }
 
     /// Finds the nearest configuration file in `dir` or its parents, caching the result for
-    /// every folder on the way so that each folder is looked at once.
+    /// every folder on the way so that each folder is looked at about once.
+    ///
+    /// The lock is released while the file system is read, so threads resolving files in
+    /// different folders do not wait for each other. Two threads may then both read a folder
+    /// that is new to both.
     fn config_for_dir(&self, dir: &Path) -> Option<PathBuf> {
-        let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
+        let known = |folder: &Path| {
+            let found = self.found.lock().unwrap_or_else(|e| e.into_inner());
+            found.get(folder).cloned()
+        };
         let mut visited = Vec::new();
         let mut result = None;
         for ancestor in dir.ancestors() {
-            if let Some(known) = found.get(ancestor) {
-                result = known.clone();
+            if let Some(known) = known(ancestor) {
+                result = known;
                 break;
             }
             visited.push(ancestor);
@@ -841,6 +848,7 @@ impl Resolver {
                 break;
             }
         }
+        let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
         for folder in visited {
             found.insert(folder.to_path_buf(), result.clone());
         }

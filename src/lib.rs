@@ -15,6 +15,7 @@ pub mod discovery;
 pub mod dockerfile;
 pub mod fix;
 pub mod lint;
+pub mod parallel;
 pub mod report;
 pub mod rules;
 pub mod run;

@@ -15,6 +15,7 @@ use crate::config::{Overrides, Resolver, Settings};
 use crate::discovery::{self, Candidate, FileIdentity, FileKind, WalkOptions};
 use crate::fix::{self, FixMode};
 use crate::lint::{self, FileReport};
+use crate::parallel;
 use crate::report::stream::{Rendered, Style, Writer};
 use crate::report::{self, Totals};
 
@@ -64,10 +65,22 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
     let (mut candidates, mut walk_errors) = discovery::discover(&args.paths, &options);
     discovery::add_daemon_configs(&mut candidates, &mut walk_errors, &args.daemon_config);
     let resolver = Resolver::new(overrides(args));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+        .map_err(io::Error::other)?;
+    // Finding each folder's configuration file reads every folder's entries, so it runs in
+    // parallel too.
+    let resolved: Vec<_> = pool.install(|| {
+        candidates
+            .par_iter()
+            .map(|candidate| resolver.for_file(&candidate.path))
+            .collect()
+    });
     let mut config_errors = Vec::new();
     let mut jobs: Vec<(Candidate, Arc<Settings>)> = Vec::new();
-    for candidate in candidates {
-        match resolver.for_file(&candidate.path) {
+    for (candidate, settings) in candidates.into_iter().zip(resolved) {
+        match settings {
             Ok(settings)
                 if (!candidate.explicit || args.force_exclude)
                     && settings.is_excluded(&candidate.path) =>
@@ -125,17 +138,15 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
     if let Action::Fix(_) = action {
         fix::write::remove_temporary_files_on_interrupt()?;
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads)
-        .build()
-        .map_err(io::Error::other)?;
     log::info!("linting with {} threads", pool.current_num_threads());
 
-    let mut out: Box<dyn Write> = match args.output.as_ref().filter(|p| p.as_os_str() != "-") {
+    // Workers write finished files, so the output is `Send`: stdout itself, not its lock.
+    let mut out: Box<dyn Write + Send> = match args.output.as_ref().filter(|p| p.as_os_str() != "-")
+    {
         Some(path) => Box::new(BufWriter::new(std::fs::File::create(path).map_err(
             |e| io::Error::new(e.kind(), format!("cannot create {}: {e}", path.display())),
         )?)),
-        None => Box::new(BufWriter::new(io::stdout().lock())),
+        None => Box::new(BufWriter::new(io::stdout())),
     };
     let style = style(args, action);
     let walk_messages: Vec<String> = walk_errors.iter().map(|e| e.message.clone()).collect();
@@ -144,47 +155,39 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
     let mut fix_errors = Vec::new();
     let mut changed = 0;
     let mut worst = None;
-    // Files are linted and rendered in parallel a chunk at a time, and each chunk is written
-    // in path order before the next starts, so memory stays bounded however many files there
-    // are.
+    // Files are linted and rendered on the pool's threads and written in path order as soon
+    // as each is ready. Workers run at most a fixed number of files ahead of the writer, so
+    // memory stays bounded however many files there are.
     let mut referenced: BTreeMap<PathBuf, FileKind> = BTreeMap::new();
-    let mut lint_chunk = |chunk: &[(Candidate, Arc<Settings>)],
-                          action: Action,
+    let mut lint_files = |jobs: &[(Candidate, Arc<Settings>)],
                           referenced: &mut BTreeMap<PathBuf, FileKind>|
      -> io::Result<()> {
-        let rendered: Vec<io::Result<(Rendered, Referenced)>> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|(candidate, settings)| {
-                    let options = lint::LintOptions {
-                        daemon: daemon.clone(),
-                        ..lint::LintOptions::for_file(
-                            &candidate.path,
-                            Some(candidate.kind),
-                            settings.clone(),
-                            &args.env_file,
-                        )
-                    };
-                    let report = process(candidate, &options, action);
-                    let files = report.referenced.clone();
-                    style.render(&report).map(|rendered| (rendered, files))
-                })
-                .collect()
-        });
-        for file in rendered {
-            let (file, files) = file?;
+        let work = |(candidate, settings): &(Candidate, Arc<Settings>)| {
+            let options = lint::LintOptions {
+                daemon: daemon.clone(),
+                ..lint::LintOptions::for_file(
+                    &candidate.path,
+                    Some(candidate.kind),
+                    settings.clone(),
+                    &args.env_file,
+                )
+            };
+            let report = process(candidate, &options, action);
+            let files = report.referenced.clone();
+            style.render(&report).map(|rendered| (rendered, files))
+        };
+        let take = |result: io::Result<(Rendered, Referenced)>| -> io::Result<()> {
+            let (file, files) = result?;
             referenced.extend(files);
             totals.merge(&file.totals);
             changed += usize::from(file.changed);
             worst = worst.max(file.worst);
             fix_errors.extend(file.fix_error.clone());
-            writer.file(file)?;
-        }
-        Ok(())
+            writer.file(file)
+        };
+        parallel::map_in_order(&pool, jobs, work, take)
     };
-    for chunk in jobs.chunks(CHUNK) {
-        lint_chunk(chunk, action, &mut referenced)?;
-    }
+    lint_files(&jobs, &mut referenced)?;
     // Env files and included Compose files that the walk did not find are linted after the
     // others, in path order. Env files have no fixes, so only included Compose files can change.
     // The files found this way may name more files, such as the env files of an included
@@ -199,9 +202,7 @@ pub fn run(args: &Args) -> io::Result<ExitStatus> {
         while !referenced.is_empty() {
             let found = std::mem::take(&mut referenced);
             let extra = referenced_jobs(found, &mut linted, &roots, &resolver);
-            for chunk in extra.chunks(CHUNK) {
-                lint_chunk(chunk, action, &mut referenced)?;
-            }
+            lint_files(&extra, &mut referenced)?;
         }
     }
     let errors: Vec<String> = walk_messages
@@ -300,10 +301,6 @@ fn referenced_jobs(
     }
     extra
 }
-
-/// How many files are linted between writes: enough to keep every thread busy, few enough
-/// that their reports take little memory.
-const CHUNK: usize = 256;
 
 fn plural(count: usize, noun: &str) -> String {
     if count == 1 {

@@ -81,11 +81,9 @@ pub struct Node {
     pub parent: Option<NodeId>,
 }
 
-/// A comment with its span (`#` included, line break excluded).
-#[derive(Clone, Debug)]
+/// A comment: its span, from the `#` to the end of its line, line break excluded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Comment {
-    /// Text after the `#`.
-    pub text: String,
     /// The whole comment.
     pub span: Span,
 }
@@ -126,6 +124,15 @@ pub struct SyntaxError {
     pub span: Span,
 }
 
+/// Returns the position of the first `#` at or after `from`.
+fn memchr_hash(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .iter()
+        .position(|&b| b == b'#')
+        .map(|i| from + i)
+}
+
 /// The key of YAML's merge feature.
 pub const MERGE_KEY: &str = "<<";
 
@@ -139,7 +146,9 @@ struct Open {
 impl Tree {
     /// Parses `text` (a BOM at the start is allowed) into a tree.
     pub fn parse(text: &str) -> Result<Tree, SyntaxError> {
-        let options = granit_parser::options! { emit_anchor_events: true };
+        // Comments are found afterwards from the scalars' spans, which costs less than having
+        // the parser report them.
+        let options = granit_parser::options! { emit_anchor_events: true, emit_comments: false };
         let mut tree = Tree::default();
         let mut stack: Vec<Open> = Vec::new();
         let mut anchors: HashMap<usize, NodeId> = HashMap::new();
@@ -164,13 +173,6 @@ impl Tree {
                 .and_then(|t| text.get(t.start..t.end))
                 .map(str::to_owned);
             let new_node = match event {
-                Event::Comment(comment, _) => {
-                    tree.comments.push(Comment {
-                        text: comment.into_owned(),
-                        span: span_bytes,
-                    });
-                    continue;
-                }
                 Event::Anchor(id, _) => {
                     if let Some(node) = last_node {
                         tree.nodes[node].anchor = Some(span_bytes);
@@ -291,7 +293,56 @@ impl Tree {
                 tree.attach(&mut stack, new_node);
             }
         }
+        tree.comments = tree.find_comments(text);
         Ok(tree)
+    }
+
+    /// Finds the comments of a text that parsed into this tree.
+    ///
+    /// In YAML a `#` starts a comment when it begins a line or follows a blank, and is not
+    /// inside a scalar: quoted scalars and block scalars contain their own `#`, and a plain
+    /// scalar ends before ` #`. So every such `#` outside the scalars' spans is a comment, which
+    /// runs to the end of its line. A block scalar's span starts at its content, so a comment
+    /// on its header line (`key: |  # note`) lies outside it.
+    fn find_comments(&self, text: &str) -> Vec<Comment> {
+        let bytes = text.as_bytes();
+        let Some(first) = memchr_hash(bytes, 0) else {
+            return Vec::new();
+        };
+        // Scalars arrive in text order, so their spans are sorted and do not overlap.
+        let scalars: Vec<Span> = self
+            .nodes
+            .iter()
+            .filter_map(|node| match &node.kind {
+                NodeKind::Scalar { .. } => Some(node.span),
+                _ => None,
+            })
+            .collect();
+        let mut comments = Vec::new();
+        let mut next = Some(first);
+        while let Some(hash) = next {
+            let starts_comment = match text[..hash].chars().next_back() {
+                None | Some(' ' | '\t' | '\n' | '\r' | '\u{feff}') => true,
+                Some(_) => false,
+            };
+            let in_scalar = {
+                let after = scalars.partition_point(|span| span.start <= hash);
+                after > 0 && hash < scalars[after - 1].end
+            };
+            if starts_comment && !in_scalar {
+                let end = bytes[hash..]
+                    .iter()
+                    .position(|&b| b == b'\n' || b == b'\r')
+                    .map_or(text.len(), |i| hash + i);
+                comments.push(Comment {
+                    span: Span::new(hash, end),
+                });
+                next = memchr_hash(bytes, end);
+            } else {
+                next = memchr_hash(bytes, hash + 1);
+            }
+        }
+        comments
     }
 
     fn push(&mut self, node: Node) -> NodeId {
@@ -426,25 +477,37 @@ impl Tree {
     /// as most YAML loaders do, and the duplicate is reported separately. Merge sources are searched
     /// in order, depth first, and each mapping is visited at most once.
     pub fn get(&self, map: NodeId, key: &str) -> Option<Entry> {
+        let map = self.resolve(map);
+        // Most mappings have no merge key: look at their own keys without tracking visits.
+        if let Some(found) = self.own_entry(map, key) {
+            return Some(found);
+        }
+        if !self.entries(map).iter().any(|&(k, _)| self.is_merge_key(k)) {
+            return None;
+        }
         let mut visited = HashSet::new();
-        self.get_inner(self.resolve(map), key, &mut visited)
+        self.get_inner(map, key, &mut visited)
+    }
+
+    /// Returns the entry for `key` written in `map` itself, the last one when it is written twice.
+    fn own_entry(&self, map: NodeId, key: &str) -> Option<Entry> {
+        let (k, v) = *self.entries(map).iter().rev().find(|(k, _)| {
+            self.scalar(*k).is_some_and(|name| name == key) && !self.is_merge_key(*k)
+        })?;
+        Some(Entry {
+            key: k,
+            value: self.resolve(v),
+            value_written: v,
+            merged_from: None,
+        })
     }
 
     fn get_inner(&self, map: NodeId, key: &str, visited: &mut HashSet<NodeId>) -> Option<Entry> {
         if !visited.insert(map) {
             return None;
         }
-        let entries = self.entries(map);
-        let own = entries.iter().rev().find(|(k, _)| {
-            !self.is_merge_key(*k) && self.scalar(*k).is_some_and(|name| name == key)
-        });
-        if let Some(&(k, v)) = own {
-            return Some(Entry {
-                key: k,
-                value: self.resolve(v),
-                value_written: v,
-                merged_from: None,
-            });
+        if let Some(found) = self.own_entry(map, key) {
+            return Some(found);
         }
         for (source, mapping) in self.merge_sources(map) {
             if let Some(mut found) = self.get_inner(mapping, key, visited) {
@@ -523,10 +586,24 @@ impl Tree {
 
     /// Keys written more than once in mapping `map`: `(first, duplicate)` key node pairs.
     pub fn duplicate_keys(&self, map: NodeId) -> Vec<(NodeId, NodeId)> {
-        let mut first: HashMap<&str, NodeId> = HashMap::new();
+        let entries = self.entries(map);
         let mut duplicates = Vec::new();
-        for &(k, _) in self.entries(map) {
-            // Only scalar keys are compared; complex keys are rare and never valid in Compose.
+        // Only scalar keys are compared; complex keys are rare and never valid in Compose.
+        // Comparing every pair is faster than hashing for the few keys most mappings have.
+        if entries.len() <= 16 {
+            for (index, &(k, _)) in entries.iter().enumerate() {
+                let Some(name) = self.scalar(k) else { continue };
+                let earlier = entries[..index]
+                    .iter()
+                    .find(|&&(other, _)| self.scalar(other) == Some(name));
+                if let Some(&(earlier, _)) = earlier {
+                    duplicates.push((earlier, k));
+                }
+            }
+            return duplicates;
+        }
+        let mut first: HashMap<&str, NodeId> = HashMap::new();
+        for &(k, _) in entries {
             let Some(name) = self.scalar(k) else { continue };
             match first.get(name) {
                 Some(&earlier) => duplicates.push((earlier, k)),
@@ -577,7 +654,6 @@ impl Tree {
         self.comments
             .extend(other.comments.into_iter().map(|c| Comment {
                 span: shift(c.span),
-                ..c
             }));
         self.aliased
             .extend(other.aliased.into_iter().map(|a| a + base));

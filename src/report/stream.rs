@@ -51,7 +51,7 @@ pub struct Rendered {
 
 /// Writes a run's output, one file at a time.
 pub struct Writer<'a> {
-    out: &'a mut dyn Write,
+    out: &'a mut (dyn Write + Send),
     style: &'a Style,
     elements: usize,
     notifications: Vec<serde_json::Value>,
@@ -93,7 +93,11 @@ impl Style {
 impl<'a> Writer<'a> {
     /// Starts the output; `errors` are problems outside any file (paths that could not be
     /// walked), which GitHub annotations show first.
-    pub fn start(out: &'a mut dyn Write, style: &'a Style, errors: &[String]) -> io::Result<Self> {
+    pub fn start(
+        out: &'a mut (dyn Write + Send),
+        style: &'a Style,
+        errors: &[String],
+    ) -> io::Result<Self> {
         match style {
             Style::Sarif(skeleton) => skeleton.start(out)?,
             Style::Github => github::write_errors(out, errors)?,
