@@ -545,18 +545,18 @@ impl Tree {
     /// Every key of mapping `map` after merging, each with the entry that supplies it, in the
     /// order they are first seen (own keys first).
     pub fn effective_entries(&self, map: NodeId) -> Vec<(String, Entry)> {
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         let mut out = Vec::new();
         let mut visited = HashSet::new();
         self.collect_entries(self.resolve(map), None, &mut seen, &mut visited, &mut out);
         out
     }
 
-    fn collect_entries(
-        &self,
+    fn collect_entries<'a>(
+        &'a self,
         map: NodeId,
         merged_from: Option<NodeId>,
-        seen: &mut HashSet<String>,
+        seen: &mut HashSet<&'a str>,
         visited: &mut HashSet<NodeId>,
         out: &mut Vec<(String, Entry)>,
     ) {
@@ -569,7 +569,7 @@ impl Tree {
                 continue;
             }
             let Some(name) = self.scalar(k) else { continue };
-            if seen.insert(name.to_owned()) {
+            if seen.insert(name) {
                 let entry = Entry {
                     key: k,
                     value: self.resolve(v),

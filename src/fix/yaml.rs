@@ -41,10 +41,11 @@ impl Style {
     pub fn detect(tree: &Tree, text: &str) -> Style {
         let eol = crate::source::LineEnding::detect(text).as_str();
         let bytes = text.as_bytes();
-        let lone_cr = bytes
-            .iter()
-            .enumerate()
-            .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        let lone_cr = text.contains('\r')
+            && bytes
+                .iter()
+                .enumerate()
+                .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
         let mut style = Style {
             eol,
             indent: 2,

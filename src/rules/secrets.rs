@@ -300,6 +300,9 @@ pub fn known_credential(value: &str) -> Option<KnownCredential> {
             return Some(*kind);
         }
     }
+    if !value.contains("://") {
+        return None;
+    }
     for captures in URL_USERINFO.captures_iter(value) {
         let password = captures.get(1).map_or("", |m| m.as_str());
         if is_literal_secret_value(password) && !password.starts_with('$') {
@@ -309,13 +312,7 @@ pub fn known_credential(value: &str) -> Option<KnownCredential> {
     None
 }
 
-/// `KEY: value`, `KEY=value` and `"KEY": value` pairs anywhere in a line, for redaction.
-static ASSIGNMENT_KEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"[A-Za-z_][A-Za-z0-9_.\-]*["']?[ \t]*(?::[ \t]+|=)"#)
-        .unwrap_or_else(|e| panic!("{e}"))
-});
-
-/// The value of an assignment, right after [`ASSIGNMENT_KEY`]: a quoted string, or words
+/// The value of an assignment, right after its key: a quoted string, or words
 /// separated by blanks up to the end of the line, a comment or a flow bracket.
 static ASSIGNMENT_VALUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s,{}\[\]#]+(?:[ \t]+[^\s,{}\[\]#]+)*)"#)
@@ -359,30 +356,38 @@ pub fn secret_value_spans(text: &str) -> Vec<Span> {
             }
         }
     };
-    // Finding keys first and reading a value only after a secret name keeps this fast: most
-    // keys are not secret.
-    for key in ASSIGNMENT_KEY.find_iter(text) {
-        let name = key
-            .as_str()
-            .trim_end_matches([':', '=', ' ', '\t'])
-            .trim_end_matches(['"', '\'']);
+    // Every secret name contains a hint word, so the keys around hint words are the only ones
+    // to read, and most of a file is never looked at twice.
+    let mut searched_to = 0;
+    for hint in SECRET_HINTS.find_iter(text) {
+        if hint.start() < searched_to {
+            continue;
+        }
+        // The rest of the word is skipped even when it is not a key, so that a long word full
+        // of hint words costs time linear in its length.
+        let (word_end, key) = assignment_key_around(text, hint.start());
+        searched_to = word_end;
+        let Some(key) = key else { continue };
+        let name = &text[key.name.start..key.name.end];
         if !is_secret_name(name) {
             continue;
         }
         // A key right after `-` is an option (`--password=value`), whose value is one word.
-        let is_option = text[..key.start()].ends_with('-');
+        let is_option = text[..key.name.start].ends_with('-');
         let pattern = if is_option {
             &OPTION_VALUE
         } else {
             &ASSIGNMENT_VALUE
         };
-        if let Some(value) = pattern.find(&text[key.end()..]) {
-            add(name, key.end(), value.as_str());
+        if let Some(value) = pattern.find(&text[key.end..]) {
+            add(name, key.end, value.as_str());
         }
     }
-    for captures in LEGACY_ENV.captures_iter(text) {
-        if let (Some(key), Some(value)) = (captures.name("key"), captures.name("value")) {
-            add(key.as_str(), value.start(), value.as_str());
+    if has_legacy_env_line(text) {
+        for captures in LEGACY_ENV.captures_iter(text) {
+            if let (Some(key), Some(value)) = (captures.name("key"), captures.name("value")) {
+                add(key.as_str(), value.start(), value.as_str());
+            }
         }
     }
     for (_, pattern) in TOKEN_FORMATS.iter() {
@@ -392,17 +397,91 @@ pub fn secret_value_spans(text: &str) -> Vec<Span> {
                 .map(|m| Span::new(m.start(), m.end())),
         );
     }
-    for captures in URL_USERINFO.captures_iter(text) {
-        if let Some(password) = captures.get(1) {
-            spans.push(Span::new(password.start(), password.end()));
+    if text.contains("://") {
+        for captures in URL_USERINFO.captures_iter(text) {
+            if let Some(password) = captures.get(1) {
+                spans.push(Span::new(password.start(), password.end()));
+            }
         }
     }
-    for captures in USER_OPTION.captures_iter(text) {
-        if let Some(password) = captures.name("value") {
-            spans.push(Span::new(password.start(), password.end()));
+    // `-u` is part of every option that `USER_OPTION` looks for.
+    if text.contains("-u") {
+        for captures in USER_OPTION.captures_iter(text) {
+            if let Some(password) = captures.name("value") {
+                spans.push(Span::new(password.start(), password.end()));
+            }
         }
     }
     spans
+}
+
+/// A key of a `KEY: value`, `KEY=value` or `"KEY": value` assignment.
+struct AssignmentKey {
+    /// The key's name, without quotes.
+    name: Span,
+    /// The value's start: after `=`, or after `:` and the blanks that follow it.
+    end: usize,
+}
+
+/// Returns whether a byte can be part of an assignment key: letters, digits, `_`, `.` and `-`.
+fn is_key_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'.' | b'-')
+}
+
+/// Returns the end of the run of key bytes around `inside`, and the assignment key there if
+/// the run is one. The key's name starts at the run's first letter or `_`. An optional closing
+/// quote, blanks, and `=` or `:` with at least one blank follow the name.
+fn assignment_key_around(text: &str, inside: usize) -> (usize, Option<AssignmentKey>) {
+    let bytes = text.as_bytes();
+    let run_start = bytes[..inside]
+        .iter()
+        .rposition(|&b| !is_key_byte(b))
+        .map_or(0, |i| i + 1);
+    let run_end = bytes[inside..]
+        .iter()
+        .position(|&b| !is_key_byte(b))
+        .map_or(bytes.len(), |i| inside + i);
+    let key = bytes[run_start..run_end]
+        .iter()
+        .position(|&b| b.is_ascii_alphabetic() || b == b'_')
+        .and_then(|i| key_end(bytes, run_end).map(|end| (run_start + i, end)))
+        .map(|(name_start, end)| AssignmentKey {
+            name: Span::new(name_start, run_end),
+            end,
+        });
+    (run_end, key)
+}
+
+/// Returns where the value may start after a key name that ends at `name_end`, or `None` when
+/// no `=` or `:` and a blank follow the name.
+fn key_end(bytes: &[u8], name_end: usize) -> Option<usize> {
+    let mut end = name_end;
+    if matches!(bytes.get(end), Some(b'"' | b'\'')) {
+        end += 1;
+    }
+    while matches!(bytes.get(end), Some(b' ' | b'\t')) {
+        end += 1;
+    }
+    match bytes.get(end) {
+        Some(b'=') => end += 1,
+        Some(b':') if matches!(bytes.get(end + 1), Some(b' ' | b'\t')) => {
+            end += 1;
+            while matches!(bytes.get(end), Some(b' ' | b'\t')) {
+                end += 1;
+            }
+        }
+        _ => return None,
+    }
+    Some(end)
+}
+
+/// Returns whether a line starts, after blanks, with `ENV` in any case and a blank. Only such
+/// lines can match [`LEGACY_ENV`], and this check is cheaper than running it.
+fn has_legacy_env_line(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start_matches([' ', '\t']).as_bytes();
+        line.len() > 3 && line[..3].eq_ignore_ascii_case(b"env") && matches!(line[3], b' ' | b'\t')
+    })
 }
 
 /// Whether a value is a block scalar header such as `|`, `>-` or `|+2`.
@@ -535,6 +614,34 @@ mod tests {
         assert!(!masked.contains("LEAK"), "{masked}");
         assert!(masked.contains("--password=****** app3"), "{masked}");
         assert!(masked.contains(" app4"), "{masked}");
+    }
+
+    #[test]
+    fn assignment_keys_around_hints() {
+        fn key(text: &str) -> Option<(&str, &str)> {
+            let hint = SECRET_HINTS.find(text).unwrap().start();
+            let (_, key) = assignment_key_around(text, hint);
+            key.map(|key| (&text[key.name.start..key.name.end], &text[key.end..]))
+        }
+        assert_eq!(key("DB_PASSWORD: x"), Some(("DB_PASSWORD", "x")));
+        assert_eq!(key("  - API_TOKEN=x"), Some(("API_TOKEN", "x")));
+        assert_eq!(key("{\"api.key\" :\tx}"), Some(("api.key", "x}")));
+        assert_eq!(key("--db-password=x"), Some(("db-password", "x")));
+        assert_eq!(key("9.SECRET=x"), Some(("SECRET", "x")));
+        assert_eq!(key("PASSWORD:x"), None);
+        assert_eq!(key("PASSWORD:\n  x"), None);
+        assert_eq!(key("PASSWORD x"), None);
+    }
+
+    #[test]
+    fn secret_values_in_long_words() {
+        // Every hint word in a word that is not a key is skipped with the whole word.
+        let word = "key".repeat(200_000);
+        assert!(secret_value_spans(&word).is_empty());
+        let text = format!("{word}_TOKEN=LEAK\n");
+        let spans = secret_value_spans(&text);
+        assert_eq!(spans.len(), 1);
+        assert_eq!(&text[spans[0].start..spans[0].end], "LEAK");
     }
 
     #[test]
