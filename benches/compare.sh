@@ -33,9 +33,10 @@
 # other processes used during the run ("Other CPU", from /proc/stat), and each repetition
 # first waits up to two minutes for the machine to be idle.
 #
-# All tools write to /dev/null in their default output format. Wall time is measured around
-# each process with `date +%s%N`. Peak memory is GNU time's "Maximum resident set size", which
-# for a tool that starts child processes is the largest single process, not their sum.
+# All tools write to /dev/null in their default output format. Wall time is read from bash's
+# `EPOCHREALTIME` before and after GNU time runs the process. Peak memory is GNU time's "Maximum
+# resident set size", which for a tool that starts child processes is the largest single
+# process, not their sum.
 set -euo pipefail
 
 SIZES="200,2000,20000"
@@ -304,9 +305,11 @@ measure() {
     fi
     local busy_before busy_after
     busy_before=$(busy_jiffies)
-    start=$(date +%s%N)
+    # EPOCHREALTIME (microseconds) is read without starting a process, which `date` would add
+    # to a run of a few milliseconds.
+    start=${EPOCHREALTIME/[.,]/}
     /usr/bin/time -v -o "$timing" "${CMD[@]}" > /dev/null 2> "$errors" || status=$?
-    end=$(date +%s%N)
+    end=${EPOCHREALTIME/[.,]/}
     busy_after=$(busy_jiffies)
     # GNU time reports the child's exit status in its own exit status.
     local rss cpu_user cpu_sys
@@ -316,14 +319,14 @@ measure() {
     local all_cpu
     all_cpu=$(awk -v j=$((busy_after - busy_before)) -v t="$CLOCK_TICKS" 'BEGIN {printf "%.2f", j / t}')
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$tool" "$rep" \
-        "$(( (end - start) / 1000 ))" "$rss" "$cpu_user" "$cpu_sys" "$status" "$all_cpu" >> "$RESULTS"
+        "$(( end - start ))" "$rss" "$cpu_user" "$cpu_sys" "$status" "$all_cpu" >> "$RESULTS"
     if [[ "$status" -eq 124 ]]; then
         log "warning: $tool on N=$size was stopped after $PEER_TIMEOUT s (--peer-timeout)"
     elif ! expected_exit "$tool" "$status"; then
         log "warning: $tool on N=$size exited with $status; first lines of its stderr:"
         head -n 5 "$errors" >&2
     fi
-    log "N=$size rep $rep $tool: $(( (end - start) / 1000000 )) ms, ${rss} KB"
+    log "N=$size rep $rep $tool: $(( (end - start) / 1000 )) ms, ${rss} KB"
 }
 
 run_size() {

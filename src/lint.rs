@@ -152,7 +152,9 @@ fn referenced_files(text: &str, project: &Project) -> Vec<(PathBuf, FileKind)> {
 
 /// Reads a file as UTF-8 text, or returns a message saying why it cannot be linted.
 pub fn read_text(path: &Path, max_size: u64) -> Result<String, String> {
-    let metadata = fs::metadata(path).map_err(|e| io_message(&e))?;
+    // Opening first and asking the open file for its metadata spares a second path lookup.
+    let file = fs::File::open(path).map_err(|e| io_message(&e))?;
+    let metadata = file.metadata().map_err(|e| io_message(&e))?;
     if metadata.is_dir() {
         return Err("Path is a directory, not a file".into());
     }
@@ -166,9 +168,10 @@ pub fn read_text(path: &Path, max_size: u64) -> Result<String, String> {
     }
     // A pipe or a device such as `/dev/zero` has no meaningful size in its metadata, so the
     // limit is also enforced while reading.
-    let mut bytes = Vec::new();
-    fs::File::open(path)
-        .and_then(|file| file.take(max_size + 1).read_to_end(&mut bytes))
+    // Room for one byte more than the size lets the read end without growing the buffer.
+    let mut bytes = Vec::with_capacity(metadata.len().min(max_size) as usize + 1);
+    file.take(max_size + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| io_message(&e))?;
     if bytes.len() as u64 > max_size {
         return Err(format!(
@@ -198,7 +201,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
                 .into(),
         );
     }
-    if bytes.iter().take(8192).any(|&b| b == 0) {
+    if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err(
             "File is binary (it contains NUL bytes), not a Compose file, Dockerfile or \
                     daemon.json. Exclude it with `.dhlintignore` if its name misleads dhlint"

@@ -141,15 +141,19 @@ impl LineIndex {
             .and_then(|i| self.line_starts.get(i).copied())
     }
 
+    /// Returns the 1-based line of the byte at `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&start| start <= offset)
+            .max(1)
+    }
+
     /// The 1-based line and column of the byte at `offset` in `text`.
     ///
     /// An offset inside a multi-byte character or a BOM is moved back to the character start.
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = offset.min(text.len());
-        let line = self
-            .line_starts
-            .partition_point(|&start| start <= offset)
-            .max(1);
+        let line = self.line_of(offset);
         let start = self.line_starts[line - 1].min(offset);
         let mut end = offset;
         while !text.is_char_boundary(end) {

@@ -124,6 +124,37 @@ pub struct SyntaxError {
     pub span: Span,
 }
 
+/// The mappings a lookup through merge keys has visited.
+///
+/// Most lookups visit a few mappings, which a list holds more cheaply than a hash set. A lookup
+/// that visits many, such as one through a merge bomb, moves to a hash set so that it stays
+/// linear.
+#[derive(Default)]
+struct Visited {
+    few: Vec<NodeId>,
+    many: HashSet<NodeId>,
+}
+
+impl Visited {
+    /// The number of mappings kept in the list before moving to the hash set.
+    const FEW: usize = 16;
+
+    /// Adds `map`; returns false when it was visited already.
+    fn insert(&mut self, map: NodeId) -> bool {
+        if self.many.is_empty() {
+            if self.few.contains(&map) {
+                return false;
+            }
+            if self.few.len() < Self::FEW {
+                self.few.push(map);
+                return true;
+            }
+            self.many.extend(self.few.drain(..));
+        }
+        self.many.insert(map)
+    }
+}
+
 /// Returns the position of the first `#` at or after `from`.
 fn memchr_hash(bytes: &[u8], from: usize) -> Option<usize> {
     bytes
@@ -150,6 +181,9 @@ impl Tree {
         // the parser report them.
         let options = granit_parser::options! { emit_anchor_events: true, emit_comments: false };
         let mut tree = Tree::default();
+        // About one node per 12 bytes in typical Compose files; the cap keeps a large file from
+        // reserving much more memory than it needs.
+        tree.nodes.reserve((text.len() / 12).min(4096));
         let mut stack: Vec<Open> = Vec::new();
         let mut anchors: HashMap<usize, NodeId> = HashMap::new();
         let mut last_node: Option<NodeId> = None;
@@ -485,7 +519,7 @@ impl Tree {
         if !self.entries(map).iter().any(|&(k, _)| self.is_merge_key(k)) {
             return None;
         }
-        let mut visited = HashSet::new();
+        let mut visited = Visited::default();
         self.get_inner(map, key, &mut visited)
     }
 
@@ -502,7 +536,7 @@ impl Tree {
         })
     }
 
-    fn get_inner(&self, map: NodeId, key: &str, visited: &mut HashSet<NodeId>) -> Option<Entry> {
+    fn get_inner(&self, map: NodeId, key: &str, visited: &mut Visited) -> Option<Entry> {
         if !visited.insert(map) {
             return None;
         }
@@ -547,7 +581,7 @@ impl Tree {
     pub fn effective_entries(&self, map: NodeId) -> Vec<(String, Entry)> {
         let mut seen: HashSet<&str> = HashSet::new();
         let mut out = Vec::new();
-        let mut visited = HashSet::new();
+        let mut visited = Visited::default();
         self.collect_entries(self.resolve(map), None, &mut seen, &mut visited, &mut out);
         out
     }
@@ -557,7 +591,7 @@ impl Tree {
         map: NodeId,
         merged_from: Option<NodeId>,
         seen: &mut HashSet<&'a str>,
-        visited: &mut HashSet<NodeId>,
+        visited: &mut Visited,
         out: &mut Vec<(String, Entry)>,
     ) {
         if !visited.insert(map) {

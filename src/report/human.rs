@@ -52,19 +52,17 @@ impl HumanReporter {
             redact(source, &spans)
         });
         let index = text.as_deref().map(LineIndex::new);
+        // One buffer for every finding, so that it grows only for the first few.
+        let mut rendered = String::with_capacity(2048);
         for diagnostic in &report.diagnostics {
             let view = View {
                 diagnostic,
                 source: text
                     .as_deref()
                     .zip(index.as_ref())
-                    .map(|(text, index)| Source {
-                        name: &name,
-                        text,
-                        index,
-                    }),
+                    .map(|(text, index)| Source::new(&name, text, index)),
             };
-            let mut rendered = String::new();
+            rendered.clear();
             if self.handler.render_report(&mut rendered, &view).is_err() {
                 rendered = format!("{name}: {}\n", diagnostic.message);
             }
@@ -124,6 +122,53 @@ struct Source<'a> {
     name: &'a str,
     text: &'a str,
     index: &'a LineIndex,
+    /// Whether the text has a carriage return, which the quick reading does not handle.
+    has_cr: bool,
+}
+
+impl<'a> Source<'a> {
+    fn new(name: &'a str, text: &'a str, index: &'a LineIndex) -> Self {
+        let has_cr = text.contains('\r');
+        Source {
+            name,
+            text,
+            index,
+            has_cr,
+        }
+    }
+
+    /// Returns the lines that miette's own reading of `[u8]` returns for `start..end` with
+    /// `before` and `after` lines of context, found with the line index instead of a scan.
+    /// The result is the first and end offsets, the 0-based first line, and the number of
+    /// lines up to the end.
+    ///
+    /// Only the common case is handled: a span that does not end with a line break, in a text
+    /// without carriage returns, with context lines on both sides that all exist and end with
+    /// a line break. Other cases return `None`.
+    fn common_context(
+        &self,
+        start: usize,
+        end: usize,
+        before: usize,
+        after: usize,
+    ) -> Option<(usize, usize, usize, usize)> {
+        let bytes = self.text.as_bytes();
+        if self.has_cr || before == 0 || after == 0 || end <= start || bytes[end - 1] == b'\n' {
+            return None;
+        }
+        // 0-based lines of the span's first and last bytes.
+        let first = self.index.line_of(start) - 1;
+        let last = self.index.line_of(end - 1) - 1;
+        let context_first = first.checked_sub(before)?;
+        let data_start = self.index.line_start(context_first + 1)?;
+        let data_end = self.index.line_start(last + after + 2)?;
+        (bytes.get(data_end.checked_sub(1)?) == Some(&b'\n')).then_some((
+            data_start,
+            data_end,
+            context_first,
+            last + after + 1,
+        ))
+    }
 }
 
 impl SourceCode for Source<'_> {
@@ -135,6 +180,32 @@ impl SourceCode for Source<'_> {
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
         let start = span.offset().min(self.text.len());
         let end = (span.offset() + span.len()).min(self.text.len());
+        if let Some((data_start, data_end, line, line_count)) =
+            self.common_context(start, end, before, after)
+        {
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.to_owned(),
+                &self.text.as_bytes()[data_start..data_end],
+                SourceSpan::new(data_start.into(), data_end - data_start),
+                line,
+                0,
+                line_count,
+            )));
+        }
+        self.read_span_scanning(start, end, before, after)
+    }
+}
+
+impl<'a> Source<'a> {
+    /// Reads a span by handing miette a window of lines around it, for the cases that
+    /// `common_context` leaves out.
+    fn read_span_scanning(
+        &'a self,
+        start: usize,
+        end: usize,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         // Line numbers here are 0-based; one spare line on each side keeps miette's own
         // context logic working at the window's edges.
         let first_line = self
@@ -239,5 +310,73 @@ impl miette::Diagnostic for View<'_> {
             .iter()
             .map(|label| LabeledSpan::new_with_span(Some(label.text.clone()), label.span));
         Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Returns what a reading returns, in a form that can be compared.
+    fn read(source: &Source, span: SourceSpan, before: usize, after: usize) -> String {
+        let contents = source.read_span(&span, before, after).unwrap();
+        format!(
+            "{:?} {:?} line {} column {} lines {}",
+            String::from_utf8_lossy(contents.data()),
+            contents.span(),
+            contents.line(),
+            contents.column(),
+            contents.line_count()
+        )
+    }
+
+    #[test]
+    fn quick_reading_matches_scanning() {
+        let texts = [
+            "services:\n  web:\n    image: nginx\n    ports: [80]\n\n  db:\n    image: pg\n",
+            "a\nb\nc\nd\ne\nf\n",
+            "\u{feff}a: 1\nb: é\nc: 3\nd: 4\n",
+            "FROM x\nRUN a \\\n  b\nUSER root\n",
+            "no final line break\nlast",
+            "\n\n\nx\n\n\n",
+        ];
+        let mut quick = 0;
+        for text in texts {
+            let index = LineIndex::new(text);
+            let source = Source::new("f", text, &index);
+            for start in 0..=text.len() {
+                for end in start..=text.len() {
+                    if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+                        continue;
+                    }
+                    for (before, after) in [(1, 1), (2, 1), (1, 2), (2, 2)] {
+                        if source.common_context(start, end, before, after).is_none() {
+                            continue;
+                        }
+                        quick += 1;
+                        let span = SourceSpan::new(start.into(), end - start);
+                        let expected = source
+                            .read_span_scanning(start, end, before, after)
+                            .map(|contents| {
+                                format!(
+                                    "{:?} {:?} line {} column {} lines {}",
+                                    String::from_utf8_lossy(contents.data()),
+                                    contents.span(),
+                                    contents.line(),
+                                    contents.column(),
+                                    contents.line_count()
+                                )
+                            })
+                            .unwrap();
+                        assert_eq!(
+                            read(&source, span, before, after),
+                            expected,
+                            "{text:?} at {start}..{end}, {before} before, {after} after"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(quick > 1000, "only {quick} readings took the quick path");
     }
 }

@@ -478,10 +478,26 @@ fn key_end(bytes: &[u8], name_end: usize) -> Option<usize> {
 /// Returns whether a line starts, after blanks, with `ENV` in any case and a blank. Only such
 /// lines can match [`LEGACY_ENV`], and this check is cheaper than running it.
 fn has_legacy_env_line(text: &str) -> bool {
-    text.lines().any(|line| {
-        let line = line.trim_start_matches([' ', '\t']).as_bytes();
-        line.len() > 3 && line[..3].eq_ignore_ascii_case(b"env") && matches!(line[3], b' ' | b'\t')
-    })
+    let bytes = text.as_bytes();
+    let mut line_start = true;
+    for (i, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b'\n' => line_start = true,
+            b' ' | b'\t' => {}
+            _ if line_start => {
+                line_start = false;
+                let word = bytes.get(i..i + 4).unwrap_or_default();
+                if word.len() == 4
+                    && word[..3].eq_ignore_ascii_case(b"env")
+                    && matches!(word[3], b' ' | b'\t')
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Whether a value is a block scalar header such as `|`, `>-` or `|+2`.
@@ -631,6 +647,14 @@ mod tests {
         assert_eq!(key("PASSWORD:x"), None);
         assert_eq!(key("PASSWORD:\n  x"), None);
         assert_eq!(key("PASSWORD x"), None);
+    }
+
+    #[test]
+    fn legacy_env_lines() {
+        assert!(has_legacy_env_line("FROM x\n  env\tKEY value\n"));
+        assert!(has_legacy_env_line("ENV KEY value"));
+        assert!(!has_legacy_env_line("environment:\n  ENV: 1\n"));
+        assert!(!has_legacy_env_line("RUN ENV x\nENV"));
     }
 
     #[test]
