@@ -253,8 +253,8 @@ pub fn apply(
     diagnostics: &mut Vec<Diagnostic>,
     reported: &dyn Fn(&str) -> bool,
 ) {
-    // Every suppression comment names dhlint or hadolint.
-    if !text.contains('#') || !(text.contains("dhlint") || text.contains("hadolint")) {
+    // Every suppression comment has `dhlint:` or names hadolint.
+    if !text.contains('#') || !(text.contains("dhlint:") || text.contains("hadolint")) {
         return;
     }
     let mut suppressions = parse(kind, text);

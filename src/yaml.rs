@@ -157,11 +157,7 @@ impl Visited {
 
 /// Returns the position of the first `#` at or after `from`.
 fn memchr_hash(bytes: &[u8], from: usize) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .iter()
-        .position(|&b| b == b'#')
-        .map(|i| from + i)
+    memchr::memchr(b'#', bytes.get(from..)?).map(|i| from + i)
 }
 
 /// The key of YAML's merge feature.
@@ -364,10 +360,8 @@ impl Tree {
                 after > 0 && hash < scalars[after - 1].end
             };
             if starts_comment && !in_scalar {
-                let end = bytes[hash..]
-                    .iter()
-                    .position(|&b| b == b'\n' || b == b'\r')
-                    .map_or(text.len(), |i| hash + i);
+                let end =
+                    memchr::memchr2(b'\n', b'\r', &bytes[hash..]).map_or(text.len(), |i| hash + i);
                 comments.push(Comment {
                     span: Span::new(hash, end),
                 });

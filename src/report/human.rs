@@ -52,15 +52,16 @@ impl HumanReporter {
             redact(source, &spans)
         });
         let index = text.as_deref().map(LineIndex::new);
+        let source = text
+            .as_deref()
+            .zip(index.as_ref())
+            .map(|(text, index)| Source::new(&name, text, index));
         // One buffer for every finding, so that it grows only for the first few.
         let mut rendered = String::with_capacity(2048);
         for diagnostic in &report.diagnostics {
             let view = View {
                 diagnostic,
-                source: text
-                    .as_deref()
-                    .zip(index.as_ref())
-                    .map(|(text, index)| Source::new(&name, text, index)),
+                source: source.as_ref(),
             };
             rendered.clear();
             if self.handler.render_report(&mut rendered, &view).is_err() {
@@ -239,7 +240,7 @@ impl<'a> Source<'a> {
 /// A finding seen through miette's `Diagnostic` trait.
 struct View<'a> {
     diagnostic: &'a Diagnostic,
-    source: Option<Source<'a>>,
+    source: Option<&'a Source<'a>>,
 }
 
 impl fmt::Debug for View<'_> {
@@ -295,7 +296,7 @@ impl miette::Diagnostic for View<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn SourceCode)
+        self.source.map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

@@ -479,25 +479,16 @@ fn key_end(bytes: &[u8], name_end: usize) -> Option<usize> {
 /// lines can match [`LEGACY_ENV`], and this check is cheaper than running it.
 fn has_legacy_env_line(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let mut line_start = true;
-    for (i, &byte) in bytes.iter().enumerate() {
-        match byte {
-            b'\n' => line_start = true,
-            b' ' | b'\t' => {}
-            _ if line_start => {
-                line_start = false;
-                let word = bytes.get(i..i + 4).unwrap_or_default();
-                if word.len() == 4
-                    && word[..3].eq_ignore_ascii_case(b"env")
-                    && matches!(word[3], b' ' | b'\t')
-                {
-                    return true;
-                }
-            }
-            _ => {}
-        }
-    }
-    false
+    let mut line_starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+    line_starts.any(|start| {
+        let line = &bytes[start..];
+        let blanks = line
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        let word = line.get(blanks..blanks + 4).unwrap_or_default();
+        word.len() == 4 && word[..3].eq_ignore_ascii_case(b"env") && matches!(word[3], b' ' | b'\t')
+    })
 }
 
 /// Whether a value is a block scalar header such as `|`, `>-` or `|+2`.
