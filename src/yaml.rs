@@ -573,6 +573,15 @@ impl Tree {
     /// Every key of mapping `map` after merging, each with the entry that supplies it, in the
     /// order they are first seen (own keys first).
     pub fn effective_entries(&self, map: NodeId) -> Vec<(String, Entry)> {
+        self.effective_keys(map)
+            .into_iter()
+            .map(|(name, entry)| (name.to_owned(), entry))
+            .collect()
+    }
+
+    /// Returns the same entries as [`Tree::effective_entries`], with names borrowed from the
+    /// tree. Looking a key up in them gives what [`Tree::get`] gives.
+    pub fn effective_keys(&self, map: NodeId) -> Vec<(&str, Entry)> {
         let mut seen: HashSet<&str> = HashSet::new();
         let mut out = Vec::new();
         let mut visited = Visited::default();
@@ -586,7 +595,7 @@ impl Tree {
         merged_from: Option<NodeId>,
         seen: &mut HashSet<&'a str>,
         visited: &mut Visited,
-        out: &mut Vec<(String, Entry)>,
+        out: &mut Vec<(&'a str, Entry)>,
     ) {
         if !visited.insert(map) {
             return;
@@ -604,7 +613,7 @@ impl Tree {
                     value_written: v,
                     merged_from,
                 };
-                out.push((name.to_owned(), entry));
+                out.push((name, entry));
             }
         }
         for (source, mapping) in self.merge_sources(map) {

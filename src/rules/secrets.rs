@@ -479,7 +479,8 @@ fn key_end(bytes: &[u8], name_end: usize) -> Option<usize> {
 /// lines can match [`LEGACY_ENV`], and this check is cheaper than running it.
 fn has_legacy_env_line(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let mut line_starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+    let mut line_starts =
+        std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
     line_starts.any(|start| {
         let line = &bytes[start..];
         let blanks = line
