@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::dockerfile::{Dockerfile, Stage};
 use crate::rules::{RuleMeta, Target, rule_doc};
 
-use super::instructions::run_commands;
+use super::instructions::RunCommands;
 
 /// DH209 metadata.
 pub static META: RuleMeta = RuleMeta {
@@ -41,7 +41,7 @@ pub fn covers_ssh(spec: &str) -> bool {
 
 /// DH209: flags `EXPOSE` of port 22 (a warning) and a `RUN` that installs `openssh-server`
 /// (an info note).
-pub fn check(file: &Dockerfile, text: &str, stages: &[Stage], out: &mut Vec<Diagnostic>) {
+pub fn check(file: &Dockerfile, runs: &RunCommands, stages: &[Stage], out: &mut Vec<Diagnostic>) {
     for stage in stages {
         for index in stage.instructions.clone() {
             let instruction = &file.instructions[index];
@@ -74,7 +74,7 @@ pub fn check(file: &Dockerfile, text: &str, stages: &[Stage], out: &mut Vec<Diag
             }
         }
     }
-    for command in run_commands(file, text) {
+    for command in runs.commands() {
         let words = command.unwrapped();
         let Some((program, rest)) = words.split_first() else {
             continue;

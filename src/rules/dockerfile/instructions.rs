@@ -1,5 +1,5 @@
-//! Helpers shared by the Dockerfile rules: instructions with their `ONBUILD` triggers, and
-//! the sources of `COPY` and `ADD`.
+//! Helpers shared by the Dockerfile rules: instructions with their `ONBUILD` triggers, the
+//! commands of every `RUN`, and the sources of `COPY` and `ADD`.
 
 use crate::dockerfile::{Command, Dockerfile, Instruction, Word};
 
@@ -27,9 +27,36 @@ pub fn copy_sources(instruction: &Instruction) -> Vec<Word> {
     words
 }
 
-/// Returns the simple commands of every `RUN` (and `ONBUILD RUN`), in file order.
-pub fn run_commands<'a>(file: &'a Dockerfile, text: &'a str) -> impl Iterator<Item = Command> + 'a {
-    with_triggers(file)
-        .filter(|instruction| instruction.is("RUN"))
-        .flat_map(move |instruction| crate::dockerfile::run_commands(instruction, text))
+/// The simple commands of every `RUN` (and `ONBUILD RUN`), lexed once for all the rules that
+/// read them.
+pub struct RunCommands<'a> {
+    runs: Vec<(&'a Instruction, Vec<Command>)>,
+}
+
+impl<'a> RunCommands<'a> {
+    /// Lexes every `RUN` of `file`, whose text is `text`.
+    pub fn new(file: &'a Dockerfile, text: &str) -> Self {
+        let runs = with_triggers(file)
+            .filter(|instruction| instruction.is("RUN"))
+            .map(|instruction| {
+                (
+                    instruction,
+                    crate::dockerfile::run_commands(instruction, text),
+                )
+            })
+            .collect();
+        RunCommands { runs }
+    }
+
+    /// Returns each `RUN` with its commands, in file order.
+    pub fn runs(&self) -> impl Iterator<Item = (&'a Instruction, &[Command])> {
+        self.runs
+            .iter()
+            .map(|(instruction, commands)| (*instruction, commands.as_slice()))
+    }
+
+    /// Returns the commands of every `RUN`, in file order.
+    pub fn commands(&self) -> impl Iterator<Item = &Command> {
+        self.runs.iter().flat_map(|(_, commands)| commands)
+    }
 }

@@ -147,6 +147,7 @@ pub fn check(
     out: &mut Vec<Diagnostic>,
 ) {
     let stages = file.stages();
+    let runs = instructions::RunCommands::new(file, text);
     if let Some(last) = stages.last() {
         match file.effective_user(last.index) {
             Some(user) => {
@@ -159,16 +160,16 @@ pub fn check(
     secret_in_env_arg::check(file, &settings.secrets, out);
     secret_file_copied::check(file, path, out);
     add_instead_of_copy::check(file, text, out);
-    sudo_in_run::check(file, text, out);
+    sudo_in_run::check(&runs, out);
     base_image_unpinned::check(file, &stages, settings, out);
     untrusted_registry::check(file, &stages, settings, out);
-    expose_ssh::check(file, text, &stages, out);
-    tls_verification_disabled::check(file, text, out);
-    remote_script_pipe::check(file, text, out);
-    setuid_or_world_writable::check(file, text, out);
-    password_set_in_run::check(file, text, out);
+    expose_ssh::check(file, &runs, &stages, out);
+    tls_verification_disabled::check(file, &runs, out);
+    remote_script_pipe::check(&runs, out);
+    setuid_or_world_writable::check(file, &runs, out);
+    password_set_in_run::check(&runs, text, out);
     healthcheck_missing::check(file, &stages, out);
-    update_alone::check(file, text, out);
+    update_alone::check(&runs, out);
     workdir_system_dir::check(file, &stages, out);
     empty_continuation::check(file, out);
 }

@@ -3,12 +3,12 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dockerfile::{
-    Command, Dockerfile, OptionSyntax, OptionValue, ShellWord, parse_options, program_name,
+    Command, OptionSyntax, OptionValue, ShellWord, parse_options, program_name,
 };
 use crate::rules::{RuleMeta, Target, rule_doc};
 use crate::source::Span;
 
-use super::instructions::with_triggers;
+use super::instructions::RunCommands;
 
 /// DH213 metadata.
 pub static META: RuleMeta = RuleMeta {
@@ -156,18 +156,14 @@ fn piped_text(command: &Command) -> Option<&ShellWord> {
 /// DH213: flags `chpasswd`, `passwd --stdin` or `passwd` fed by `echo`, and `useradd`/`usermod`
 /// with `-p` (unless the password is generated at random), in `RUN`. A `chpasswd` that reads
 /// from a file in a `RUN` with a secret mount is accepted.
-pub fn check(file: &Dockerfile, text: &str, out: &mut Vec<Diagnostic>) {
-    for instruction in with_triggers(file) {
-        if !instruction.is("RUN") {
-            continue;
-        }
+pub fn check(runs: &RunCommands, text: &str, out: &mut Vec<Diagnostic>) {
+    for (instruction, commands) in runs.runs() {
         // `chpasswd < /run/secrets/pw` with a secret mount keeps the password out of the image.
         let secret_mount = instruction.flags_named("mount").any(|flag| {
             flag.value
                 .as_deref()
                 .is_some_and(|v| v.contains("type=secret"))
         });
-        let commands = crate::dockerfile::run_commands(instruction, text);
         for (index, command) in commands.iter().enumerate() {
             let words = command.unwrapped();
             let Some((program, args)) = words.split_first() else {

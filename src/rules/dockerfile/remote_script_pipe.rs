@@ -1,10 +1,10 @@
 //! DH211 remote-script-pipe: a download piped straight into an interpreter.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::dockerfile::{Command, Dockerfile, ShellWord, program_name};
+use crate::dockerfile::{ShellWord, program_name};
 use crate::rules::{RuleMeta, Target, rule_doc};
 
-use super::instructions::with_triggers;
+use super::instructions::RunCommands;
 
 /// DH211 metadata.
 pub static META: RuleMeta = RuleMeta {
@@ -61,12 +61,8 @@ fn downloads_to_stdout(words: &[ShellWord]) -> bool {
 
 /// DH211: flags `curl` or `wget` writing to standard output, piped into a shell or another
 /// interpreter in the same `RUN`.
-pub fn check(file: &Dockerfile, text: &str, out: &mut Vec<Diagnostic>) {
-    for instruction in with_triggers(file) {
-        if !instruction.is("RUN") {
-            continue;
-        }
-        let commands: Vec<Command> = crate::dockerfile::run_commands(instruction, text);
+pub fn check(runs: &RunCommands, out: &mut Vec<Diagnostic>) {
+    for (_, commands) in runs.runs() {
         for pair in commands.windows(2) {
             let [download, next] = pair else { continue };
             if !download.piped_to_next || !downloads_to_stdout(download.unwrapped()) {

@@ -6,7 +6,7 @@ use crate::dockerfile::{Command, Dockerfile, program_name};
 use crate::rules::{RuleMeta, Target, rule_doc};
 use crate::source::Span;
 
-use super::instructions::{run_commands, with_triggers};
+use super::instructions::{RunCommands, with_triggers};
 
 /// DH212 metadata.
 pub static META: RuleMeta = RuleMeta {
@@ -98,7 +98,7 @@ fn diagnostic(span: Span, subject: String, grants: Grants) -> Diagnostic {
 
 /// DH212: flags `chmod` in `RUN` (also run by a wrapper such as `sudo` or `xargs`, or by
 /// `find -exec`) and `--chmod=` on `COPY`/`ADD` with setuid, setgid or world-writable modes.
-pub fn check(file: &Dockerfile, text: &str, out: &mut Vec<Diagnostic>) {
+pub fn check(file: &Dockerfile, runs: &RunCommands, out: &mut Vec<Diagnostic>) {
     for instruction in with_triggers(file) {
         if !instruction.is("COPY") && !instruction.is("ADD") {
             continue;
@@ -116,9 +116,8 @@ pub fn check(file: &Dockerfile, text: &str, out: &mut Vec<Diagnostic>) {
             out.push(diagnostic(flag.span, subject, grants));
         }
     }
-    let commands: Vec<Command> = run_commands(file, text).collect();
-    let chmods = commands
-        .iter()
+    let chmods = runs
+        .commands()
         .flat_map(Command::final_commands)
         .filter(|words| program_name(&words[0].text) == "chmod");
     for words in chmods {

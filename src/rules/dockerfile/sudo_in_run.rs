@@ -1,10 +1,10 @@
 //! DH206 sudo-in-run: `sudo` as a command in a `RUN`.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::dockerfile::{Dockerfile, program_name};
+use crate::dockerfile::program_name;
 use crate::rules::{RuleMeta, Target, rule_doc};
 
-use super::instructions::run_commands;
+use super::instructions::RunCommands;
 
 /// DH206 metadata.
 pub static META: RuleMeta = RuleMeta {
@@ -21,8 +21,8 @@ pub static META: RuleMeta = RuleMeta {
 /// another wrapper and in the `-exec` actions of `find`. `sudo` inside a quoted argument or as
 /// part of a longer word is not a command, and neither is a name that `command -v`, `which`,
 /// `type` or `hash` looks up.
-pub fn check(file: &Dockerfile, text: &str, out: &mut Vec<Diagnostic>) {
-    for command in run_commands(file, text) {
+pub fn check(runs: &RunCommands, out: &mut Vec<Diagnostic>) {
+    for command in runs.commands() {
         for words in command.invocations() {
             let first = &words[0];
             if program_name(&first.text) != "sudo" {

@@ -8,7 +8,7 @@ use crate::dockerfile::{
 use crate::rules::{RuleMeta, Target, rule_doc};
 use crate::source::Span;
 
-use super::instructions::{run_commands, with_triggers};
+use super::instructions::{RunCommands, with_triggers};
 
 /// DH210 metadata.
 pub static META: RuleMeta = RuleMeta {
@@ -469,7 +469,7 @@ fn diagnostic(span: Span, message: &str) -> Diagnostic {
 
 /// DH210: flags commands, options and variables that turn off TLS certificate checks or package
 /// signature checks in `RUN`, and such variables in `ENV` and `ARG` defaults.
-pub fn check(file: &Dockerfile, text: &str, out: &mut Vec<Diagnostic>) {
+pub fn check(file: &Dockerfile, runs: &RunCommands, out: &mut Vec<Diagnostic>) {
     for instruction in with_triggers(file) {
         // An `ARG` default is in the environment of the `RUN`s after it, like an `ENV`.
         if !instruction.is("ENV") && !instruction.is("ARG") {
@@ -487,7 +487,7 @@ pub fn check(file: &Dockerfile, text: &str, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for command in run_commands(file, text) {
+    for command in runs.commands() {
         let mut reported = false;
         // Assignments before the command (`GIT_SSL_NO_VERIFY=1 git clone`) and `export`s.
         for word in &command.words {

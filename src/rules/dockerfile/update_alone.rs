@@ -1,10 +1,10 @@
 //! DH215 update-alone: a package index update in a `RUN` that installs nothing.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::dockerfile::{Dockerfile, program_name};
+use crate::dockerfile::program_name;
 use crate::rules::{RuleMeta, Target, rule_doc};
 
-use super::instructions::with_triggers;
+use super::instructions::RunCommands;
 
 /// DH215 metadata.
 pub static META: RuleMeta = RuleMeta {
@@ -101,15 +101,11 @@ fn pacman_action(args: &[crate::dockerfile::ShellWord]) -> Option<bool> {
 
 /// DH215: flags `<manager> update` (`zypper refresh`, `pacman -Sy` without packages) in a `RUN`
 /// that installs or upgrades no package.
-pub fn check(file: &Dockerfile, text: &str, out: &mut Vec<Diagnostic>) {
-    for instruction in with_triggers(file) {
-        if !instruction.is("RUN") {
-            continue;
-        }
-        let commands = crate::dockerfile::run_commands(instruction, text);
+pub fn check(runs: &RunCommands, out: &mut Vec<Diagnostic>) {
+    for (_, commands) in runs.runs() {
         let mut updates = Vec::new();
         let mut installs = false;
-        for command in &commands {
+        for command in commands {
             let words = command.unwrapped();
             let Some((program, args)) = words.split_first() else {
                 continue;
