@@ -359,11 +359,13 @@ fn daemon_facts(jobs: &[(Candidate, Arc<Settings>)]) -> crate::daemon::Facts {
 
 /// Lints one file and, when asked, fixes it or computes its diff.
 fn process(candidate: &Candidate, options: &lint::LintOptions, action: Action) -> FileReport {
-    let mut report = lint::lint_path_options(&candidate.path, candidate.kind, options);
     let mode = match action {
-        Action::Lint => return report,
+        Action::Lint => return lint::lint_path_options(&candidate.path, candidate.kind, options),
         Action::Fix(mode) | Action::Diff(mode) => mode,
     };
+    // Fixing parses the original and the fixed text more than once.
+    let _remember = crate::yaml::RememberTrees::start();
+    let mut report = lint::lint_path_options(&candidate.path, candidate.kind, options);
     let has_fix = report
         .diagnostics
         .iter()

@@ -10,7 +10,9 @@
 //!
 //! This module is the only one that talks to `granit-parser`, so the parser can be swapped.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
 
@@ -170,9 +172,92 @@ struct Open {
     pending_key: Option<NodeId>,
 }
 
+/// Parsed texts with their trees, oldest first.
+type Remembered = Vec<(String, Rc<Tree>)>;
+
+thread_local! {
+    /// The trees parsed on this thread while a [`RememberTrees`] guard lives.
+    static REMEMBERED: RefCell<Option<Remembered>> = const { RefCell::new(None) };
+}
+
+/// How many trees a thread remembers: the text being fixed, its fixed version, and a few
+/// other files of its project.
+const REMEMBERED_TREES: usize = 4;
+
+/// While this guard lives, the current thread remembers the last few trees it parsed, and
+/// parsing the same text again returns a copy of the remembered tree.
+///
+/// Fixing a file parses each text up to four times: to lint it, to check the original and
+/// the fixed text, and to lint the fixed text. Remembering the trees halves that.
+pub struct RememberTrees(());
+
+impl RememberTrees {
+    /// Starts remembering trees on the current thread.
+    pub fn start() -> RememberTrees {
+        REMEMBERED.with(|remembered| *remembered.borrow_mut() = Some(Vec::new()));
+        RememberTrees(())
+    }
+}
+
+impl Drop for RememberTrees {
+    fn drop(&mut self) {
+        REMEMBERED.with(|remembered| *remembered.borrow_mut() = None);
+    }
+}
+
+/// Returns the remembered tree of `text`, if any.
+fn remembered(text: &str) -> Option<Rc<Tree>> {
+    REMEMBERED.with(|remembered| {
+        let remembered = remembered.borrow();
+        let trees = remembered.as_ref()?;
+        trees
+            .iter()
+            .find(|(known, _)| known == text)
+            .map(|(_, tree)| tree.clone())
+    })
+}
+
+/// Returns whether trees are remembered on this thread.
+fn remembering() -> bool {
+    REMEMBERED.with(|remembered| remembered.borrow().is_some())
+}
+
+/// Remembers the tree of `text`, forgetting the oldest when there are too many.
+fn remember(text: &str, tree: Rc<Tree>) {
+    REMEMBERED.with(|remembered| {
+        if let Some(trees) = remembered.borrow_mut().as_mut() {
+            if trees.len() == REMEMBERED_TREES {
+                trees.remove(0);
+            }
+            trees.push((text.to_owned(), tree));
+        }
+    });
+}
+
 impl Tree {
     /// Parses `text` (a BOM at the start is allowed) into a tree.
     pub fn parse(text: &str) -> Result<Tree, SyntaxError> {
+        if let Some(tree) = remembered(text) {
+            return Ok((*tree).clone());
+        }
+        let tree = Tree::parse_text(text)?;
+        if remembering() {
+            remember(text, Rc::new(tree.clone()));
+        }
+        Ok(tree)
+    }
+
+    /// Parses `text` like [`Tree::parse`], sharing the remembered tree instead of copying it.
+    pub fn parse_shared(text: &str) -> Result<Rc<Tree>, SyntaxError> {
+        if let Some(tree) = remembered(text) {
+            return Ok(tree);
+        }
+        let tree = Rc::new(Tree::parse_text(text)?);
+        remember(text, tree.clone());
+        Ok(tree)
+    }
+
+    fn parse_text(text: &str) -> Result<Tree, SyntaxError> {
         // Comments are found afterwards from the scalars' spans, which costs less than having
         // the parser report them.
         let options = granit_parser::options! { emit_anchor_events: true, emit_comments: false };
@@ -733,6 +818,27 @@ mod tests {
         let ports = tree.get(web.value, "ports").unwrap();
         assert_eq!(slice(text, &tree, ports.value), "[80]");
         assert_eq!(tree.comments.len(), 1);
+    }
+
+    #[test]
+    fn trees_remembered_while_guard_lives() {
+        let text = "a: 1\n";
+        let other = "b: 2\n";
+        let unshared = Tree::parse_shared(text).unwrap();
+        assert!(!Rc::ptr_eq(&unshared, &Tree::parse_shared(text).unwrap()));
+        {
+            let _remember = RememberTrees::start();
+            let first = Tree::parse_shared(text).unwrap();
+            Tree::parse(other).unwrap();
+            assert!(Rc::ptr_eq(&first, &Tree::parse_shared(text).unwrap()));
+            assert_eq!(Tree::parse(text).unwrap().len(), first.len());
+            for index in 0..REMEMBERED_TREES {
+                Tree::parse(&format!("k{index}: v\n")).unwrap();
+            }
+            assert!(!Rc::ptr_eq(&first, &Tree::parse_shared(text).unwrap()));
+        }
+        assert!(!remembering());
+        assert!(remembered(text).is_none());
     }
 
     #[test]

@@ -36,8 +36,10 @@ struct Leaf {
 }
 
 fn check_yaml(before: &str, after: &str, edits: &[Edit]) -> Result<(), String> {
-    let old = Tree::parse(before).map_err(|e| format!("the original no longer parses: {e}"))?;
-    let new = Tree::parse(after).map_err(|e| format!("the fixed text is not valid YAML: {e}"))?;
+    let old =
+        Tree::parse_shared(before).map_err(|e| format!("the original no longer parses: {e}"))?;
+    let new =
+        Tree::parse_shared(after).map_err(|e| format!("the fixed text is not valid YAML: {e}"))?;
     // Keys and items inside a declared removal are left out of the original's leaves, and the
     // items after a removed one are numbered as in the fixed text.
     let removed: Vec<Span> = edits.iter().filter(|e| e.removal).map(|e| e.span).collect();
