@@ -128,7 +128,7 @@ pub struct SyntaxError {
 
 /// The mappings a lookup through merge keys has visited.
 ///
-/// Most lookups visit a few mappings, which a list holds more cheaply than a hash set. A lookup
+/// Most lookups visit a few mappings, which a list stores more cheaply than a hash set. A lookup
 /// that visits many, such as one through a merge bomb, moves to a hash set so that it stays
 /// linear.
 #[derive(Default)]

@@ -295,6 +295,11 @@ static URL_USERINFO: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Recognises a credential in `value` by its format, whatever the variable's name.
 pub fn known_credential(value: &str) -> Option<KnownCredential> {
+    // Every format is at least 15 bytes long (an `xox` token), and a shorter value can only be
+    // a URL with a password, which has `://`.
+    if value.len() < 15 && !value.contains("://") {
+        return None;
+    }
     for (kind, pattern) in TOKEN_FORMATS.iter() {
         if pattern.is_match(value) {
             return Some(*kind);
@@ -680,6 +685,14 @@ mod tests {
         );
         assert_eq!(known_credential("https://example.com/a:b@c"), None);
         assert_eq!(known_credential("X-Api-Key"), None);
+        assert_eq!(
+            known_credential("xoxb-123456789a"),
+            Some(KnownCredential::SlackToken)
+        );
+        assert_eq!(
+            known_credential("a://:pw@h"),
+            Some(KnownCredential::UrlPassword)
+        );
         assert_eq!(
             known_credential("-----BEGIN RSA PRIVATE KEY-----"),
             Some(KnownCredential::PrivateKey)
