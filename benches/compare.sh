@@ -138,7 +138,9 @@ install_rg() {
         apt_install ripgrep || SKIPPED[rg]="apt-get install ripgrep failed: $(error_line "$LOGS/apt.log")"
     fi
     if [[ -z "${SKIPPED[rg]:-}" ]]; then
-        VERSION[rg]="$(rg --version | head -n 1)"
+        # sed reads the whole version text: `head -n 1` could close the pipe while rg is still
+        # writing, and rg then fails with "broken pipe", which stops this script.
+        VERSION[rg]="$(rg --version | sed -n 1p)"
     fi
 }
 
@@ -188,7 +190,7 @@ install_checkov() {
 
 # Installs GNU time and the tools named in TOOL_ORDER.
 install_tools() {
-    if ! /usr/bin/time --version 2>&1 | grep -q GNU; then
+    if ! /usr/bin/time --version 2>&1 | grep GNU > /dev/null; then
         log "installing GNU time with apt-get"
         apt_install time || { log "cannot install GNU time: see $LOGS/apt.log"; exit 1; }
     fi
