@@ -172,6 +172,14 @@ mod tests {
             .unwrap()
     }
 
+    /// Returns a task that counts the items started in `started` and returns the item.
+    fn counted(started: &AtomicUsize) -> impl Fn(&usize) -> usize + Sync + '_ {
+        move |&item| {
+            started.fetch_add(1, Ordering::SeqCst);
+            item
+        }
+    }
+
     #[test]
     fn map_keeps_item_order() {
         let items: Vec<usize> = (0..2_000).collect();
@@ -199,23 +207,15 @@ mod tests {
     fn map_stays_within_window() {
         let items: Vec<usize> = (0..3 * WINDOW).collect();
         let started = AtomicUsize::new(0);
-        let result: Result<(), ()> = map_in_order(
-            &pool(2),
-            &items,
-            |&item| {
-                started.fetch_add(1, Ordering::SeqCst);
-                item
-            },
-            |item| {
-                if item == 0 {
-                    // While the first result is held, the workers can start only the items
-                    // inside the window.
-                    std::thread::sleep(Duration::from_millis(100));
-                    assert!(started.load(Ordering::SeqCst) <= WINDOW);
-                }
-                Ok(())
-            },
-        );
+        let result: Result<(), ()> = map_in_order(&pool(2), &items, counted(&started), |item| {
+            if item == 0 {
+                // While the first result is held, the workers can start only the items
+                // inside the window.
+                std::thread::sleep(Duration::from_millis(100));
+                assert!(started.load(Ordering::SeqCst) <= WINDOW);
+            }
+            Ok(())
+        });
         assert_eq!(result, Ok(()));
         assert_eq!(started.load(Ordering::SeqCst), items.len());
     }
@@ -225,18 +225,10 @@ mod tests {
         let items: Vec<usize> = (0..10 * WINDOW).collect();
         let started = AtomicUsize::new(0);
         let mut handed = 0;
-        let result = map_in_order(
-            &pool(2),
-            &items,
-            |&item| {
-                started.fetch_add(1, Ordering::SeqCst);
-                item
-            },
-            |item| {
-                handed += 1;
-                if item == 3 { Err("closed") } else { Ok(()) }
-            },
-        );
+        let result = map_in_order(&pool(2), &items, counted(&started), |item| {
+            handed += 1;
+            if item == 3 { Err("closed") } else { Ok(()) }
+        });
         assert_eq!(result, Err("closed"));
         assert_eq!(handed, 4);
         assert!(started.load(Ordering::SeqCst) < 4 + WINDOW + 2);

@@ -319,8 +319,7 @@ mod tests {
     use super::*;
 
     /// Returns what a reading returns, in a form that can be compared.
-    fn read(source: &Source, span: SourceSpan, before: usize, after: usize) -> String {
-        let contents = source.read_span(&span, before, after).unwrap();
+    fn describe(contents: &dyn SpanContents) -> String {
         format!(
             "{:?} {:?} line {} column {} lines {}",
             String::from_utf8_lossy(contents.data()),
@@ -356,22 +355,13 @@ mod tests {
                         }
                         quick += 1;
                         let span = SourceSpan::new(start.into(), end - start);
-                        let expected = source
+                        let quick = source.read_span(&span, before, after).unwrap();
+                        let scanned = source
                             .read_span_scanning(start, end, before, after)
-                            .map(|contents| {
-                                format!(
-                                    "{:?} {:?} line {} column {} lines {}",
-                                    String::from_utf8_lossy(contents.data()),
-                                    contents.span(),
-                                    contents.line(),
-                                    contents.column(),
-                                    contents.line_count()
-                                )
-                            })
                             .unwrap();
                         assert_eq!(
-                            read(&source, span, before, after),
-                            expected,
+                            describe(quick.as_ref()),
+                            describe(scanned.as_ref()),
                             "{text:?} at {start}..{end}, {before} before, {after} after"
                         );
                     }

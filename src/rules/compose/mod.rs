@@ -69,8 +69,8 @@ pub struct ServiceContext<'a> {
     /// The project, for files that services refer to; `None` for text linted without a path.
     pub project: Option<&'a Project>,
     /// The keys of each layer after merge keys, in the order of [`ServiceContext::layers`].
-    /// Rules look up dozens of keys per service, most of them absent, and a list of a layer's
-    /// keys answers those faster than a lookup through its merge keys each time.
+    /// Rules look up dozens of keys per service, most of them absent. Searching a list of a
+    /// layer's keys is faster than a lookup through its merge keys each time.
     layer_keys: Vec<Vec<(&'a str, Entry)>>,
 }
 

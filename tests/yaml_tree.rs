@@ -1,14 +1,20 @@
-//! The YAML tree finds comments from the scalars' spans instead of asking the parser for them.
-//! These tests check that it finds exactly the comments the parser reports, on tricky inputs
-//! written here, on every YAML fixture, and on the corpus when `DHLINT_CORPUS` names it.
+//! Checks of the YAML tree against slower ways to get the same results, on inputs written here,
+//! on every YAML fixture, and on the corpus when `DHLINT_CORPUS` names it:
+//!
+//! - the tree finds comments from the scalars' spans instead of asking the parser for them, and
+//!   must find exactly the comments the parser reports;
+//! - rules look keys up in a list of a mapping's keys after merge keys (`Tree::effective_keys`)
+//!   instead of through the merge keys each time (`Tree::get`), and both must give the same
+//!   entry for every key of every mapping.
 
 // Tests unwrap freely and print skip notices to stderr.
 #![allow(clippy::unwrap_used, clippy::print_stderr)]
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use dhlint::yaml::Tree;
+use dhlint::yaml::{Entry, NodeKind, Tree};
 
 /// Returns the comment spans that the parser itself reports, or `None` when the text does not
 /// parse.
@@ -25,8 +31,9 @@ fn parser_comments(text: &str) -> Option<Vec<(usize, usize)>> {
     Some(spans)
 }
 
-/// Checks one text; returns false when it does not parse.
-fn check(name: &str, text: &str) -> bool {
+/// Checks that the tree finds the comments the parser reports; returns false when the text does
+/// not parse.
+fn check_comments(name: &str, text: &str) -> bool {
     let (Some(expected), Ok(tree)) = (parser_comments(text), Tree::parse(text)) else {
         return false;
     };
@@ -64,7 +71,58 @@ fn comments_of_tricky_inputs() {
         "tagged: !custom # after a tag\n  value\n",
     ];
     for (index, text) in cases.iter().enumerate() {
-        assert!(check(&format!("case {index}"), text), "case {index} parses");
+        assert!(
+            check_comments(&format!("case {index}"), text),
+            "case {index} parses"
+        );
+    }
+}
+
+fn parts(entry: Option<Entry>) -> Option<(usize, usize, usize, Option<usize>)> {
+    entry.map(|e| (e.key, e.value, e.value_written, e.merged_from))
+}
+
+/// Compares both lookups for every mapping and every scalar of the text; returns false when
+/// the text does not parse.
+fn check_lookups(name: &str, text: &str) -> bool {
+    let Ok(tree) = Tree::parse(text) else {
+        return false;
+    };
+    let mut names: BTreeSet<&str> = BTreeSet::from(["<<", "missing"]);
+    for id in 0..tree.len() {
+        if let NodeKind::Scalar { value, .. } = &tree.node(id).kind {
+            names.insert(value);
+        }
+    }
+    for map in (0..tree.len()).filter(|&id| tree.is_mapping(id)) {
+        let keys = tree.effective_keys(map);
+        for key in &names {
+            let listed = keys.iter().find(|(k, _)| k == key).map(|(_, e)| *e);
+            assert_eq!(
+                parts(listed),
+                parts(tree.get(map, key)),
+                "{name}: key `{key}` of node {map}"
+            );
+        }
+    }
+    true
+}
+
+#[test]
+fn lookups_through_merge_keys() {
+    let cases = [
+        "a: &a {x: 1, y: 1}\nb: &b {x: 2, z: 2}\nm:\n  x: 0\n  <<: [*a, *b]\n",
+        "base: &base\n  image: x\n  <<: &inner {deep: 1, image: y}\nweb:\n  <<: *base\n  image: z\n",
+        "a: &a\n  k: 1\n  k: 2\nb:\n  <<: *a\n  <<: {k: 3, j: 4}\n",
+        "m: &m\n  <<: *m\n",
+        "x: &x {a: 1}\ny: &y {<<: *x, b: 2}\nz: {<<: [*y, *x], c: 3}\n",
+        "? [complex]\n: 1\nplain: 2\n\"quoted\": 3\n",
+    ];
+    for (index, text) in cases.iter().enumerate() {
+        assert!(
+            check_lookups(&format!("case {index}"), text),
+            "case {index} parses"
+        );
     }
 }
 
@@ -82,6 +140,7 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Runs both checks on every YAML file under `root`; returns how many files parsed.
 fn check_files(root: &Path) -> usize {
     let mut files = Vec::new();
     yaml_files(root, &mut files);
@@ -91,7 +150,8 @@ fn check_files(root: &Path) -> usize {
         let Ok(text) = String::from_utf8(fs::read(&path).unwrap()) else {
             continue;
         };
-        if check(&path.display().to_string(), &text) {
+        let name = path.display().to_string();
+        if check_comments(&name, &text) && check_lookups(&name, &text) {
             checked += 1;
         }
     }
@@ -99,13 +159,13 @@ fn check_files(root: &Path) -> usize {
 }
 
 #[test]
-fn comments_of_fixtures() {
+fn fixtures_match_slower_results() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     assert!(check_files(&root) > 300);
 }
 
 #[test]
-fn comments_of_corpus() {
+fn corpus_matches_slower_results() {
     let Some(root) = std::env::var_os("DHLINT_CORPUS").map(PathBuf::from) else {
         eprintln!("skipped: set DHLINT_CORPUS to the corpus folder to run the corpus tests");
         return;
