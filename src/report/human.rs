@@ -138,38 +138,61 @@ impl<'a> Source<'a> {
         }
     }
 
-    /// Returns the lines that miette's own reading of `[u8]` returns for `start..end` with
-    /// `before` and `after` lines of context, found with the line index instead of a scan.
-    /// The result is the first and end offsets, the 0-based first line, and the number of
-    /// lines up to the end.
+    /// Returns what miette's own reading of `[u8]` returns for `start..end` with `before` and
+    /// `after` lines of context, found with the line index instead of a scan.
     ///
-    /// Only the common case is handled: a span that does not end with a line break, in a text
-    /// without carriage returns, with context lines on both sides that all exist and end with
-    /// a line break. Other cases return `None`.
+    /// Only the common cases are handled, in a text without carriage returns and for a span that
+    /// does not end with a line break: context lines on both sides that all exist and end with a
+    /// line break, or no context at all (the reading of a label's own position). Other cases
+    /// return `None`.
     fn common_context(
         &self,
         start: usize,
         end: usize,
         before: usize,
         after: usize,
-    ) -> Option<(usize, usize, usize, usize)> {
+    ) -> Option<Read> {
         let bytes = self.text.as_bytes();
-        if self.has_cr || before == 0 || after == 0 || end <= start || bytes[end - 1] == b'\n' {
+        if self.has_cr || end <= start || bytes[end - 1] == b'\n' {
             return None;
         }
         // 0-based lines of the span's first and last bytes.
         let first = self.index.line_of(start) - 1;
         let last = self.index.line_of(end - 1) - 1;
+        if before == 0 && after == 0 {
+            // The span alone, with the position of its first character.
+            return Some(Read {
+                start,
+                end,
+                line: first,
+                column: self.index.position(self.text, start).column - 1,
+                line_count: last,
+            });
+        }
+        if before == 0 || after == 0 {
+            return None;
+        }
         let context_first = first.checked_sub(before)?;
         let data_start = self.index.line_start(context_first + 1)?;
         let data_end = self.index.line_start(last + after + 2)?;
-        (bytes.get(data_end.checked_sub(1)?) == Some(&b'\n')).then_some((
-            data_start,
-            data_end,
-            context_first,
-            last + after + 1,
-        ))
+        (bytes.get(data_end.checked_sub(1)?) == Some(&b'\n')).then_some(Read {
+            start: data_start,
+            end: data_end,
+            line: context_first,
+            column: 0,
+            line_count: last + after + 1,
+        })
     }
+}
+
+/// What a reading of a span returns: the text from `start` to `end`, its 0-based first line and
+/// column, and the number of lines up to its end.
+struct Read {
+    start: usize,
+    end: usize,
+    line: usize,
+    column: usize,
+    line_count: usize,
 }
 
 impl SourceCode for Source<'_> {
@@ -181,16 +204,14 @@ impl SourceCode for Source<'_> {
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
         let start = span.offset().min(self.text.len());
         let end = (span.offset() + span.len()).min(self.text.len());
-        if let Some((data_start, data_end, line, line_count)) =
-            self.common_context(start, end, before, after)
-        {
+        if let Some(read) = self.common_context(start, end, before, after) {
             return Ok(Box::new(MietteSpanContents::new_named(
                 self.name.to_owned(),
-                &self.text.as_bytes()[data_start..data_end],
-                SourceSpan::new(data_start.into(), data_end - data_start),
-                line,
-                0,
-                line_count,
+                &self.text.as_bytes()[read.start..read.end],
+                SourceSpan::new(read.start.into(), read.end - read.start),
+                read.line,
+                read.column,
+                read.line_count,
             )));
         }
         self.read_span_scanning(start, end, before, after)
@@ -215,7 +236,12 @@ impl<'a> Source<'a> {
             .line
             .saturating_sub(before + 2);
         let last_line = self.index.position(self.text, end).line + after + 1;
-        let window_start = self.index.line_start(first_line + 1).unwrap_or(0);
+        // A span inside a byte-order mark starts before the first line, which starts after it.
+        let window_start = self
+            .index
+            .line_start(first_line + 1)
+            .unwrap_or(0)
+            .min(start);
         let window_end = self
             .index
             .line_start(last_line + 1)
@@ -349,7 +375,7 @@ mod tests {
                     if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
                         continue;
                     }
-                    for (before, after) in [(1, 1), (2, 1), (1, 2), (2, 2)] {
+                    for (before, after) in [(0, 0), (1, 1), (2, 1), (1, 2), (2, 2)] {
                         if source.common_context(start, end, before, after).is_none() {
                             continue;
                         }
