@@ -142,9 +142,9 @@ impl<'a> Source<'a> {
     /// `after` lines of context, found with the line index instead of a scan.
     ///
     /// Only the common cases are handled, in a text without carriage returns and for a span that
-    /// does not end with a line break: context lines on both sides that all exist and end with a
-    /// line break, or no context at all (the reading of a label's own position). Other cases
-    /// return `None`.
+    /// does not end with a line break. Either context lines on both sides all exist and end with
+    /// a line break, or there is no context at all (the reading of a label's own position).
+    /// Other cases return `None`.
     fn common_context(
         &self,
         start: usize,
@@ -185,7 +185,7 @@ impl<'a> Source<'a> {
     }
 }
 
-/// What a reading of a span returns: the text from `start` to `end`, its 0-based first line and
+/// The result of reading a span: the text from `start` to `end`, its 0-based first line and
 /// column, and the number of lines up to its end.
 struct Read {
     start: usize,
