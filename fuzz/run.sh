@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(compose dockerfile daemon fix_compose fix_dockerfile fix_daemon)
+[ ${#targets[@]} -gt 0 ] || targets=(compose dockerfile daemon fix_compose fix_dockerfile fix_daemon yaml_tree)
 
 seed() {
   local target=$1 kind=$2
@@ -31,7 +31,7 @@ seed() {
 
 for target in "${targets[@]}"; do
   case "$target" in
-    compose | fix_compose) seed "$target" compose ;;
+    compose | fix_compose | yaml_tree) seed "$target" compose ;;
     daemon | fix_daemon) seed "$target" daemon ;;
     *) seed "$target" dockerfile ;;
   esac

@@ -418,7 +418,8 @@ impl Tree {
     /// inside a scalar: quoted scalars and block scalars contain their own `#`, and a plain
     /// scalar ends before ` #`. So every such `#` outside the scalars' spans is a comment, which
     /// runs to the end of its line. A block scalar's span starts at its content, so a comment
-    /// on its header line (`key: |  # note`) lies outside it.
+    /// on its header line (`key: |  # note`) lies outside it, unless the content is only line
+    /// breaks.
     fn find_comments(&self, text: &str) -> Vec<Comment> {
         let bytes = text.as_bytes();
         let Some(first) = memchr_hash(bytes, 0) else {
@@ -429,6 +430,13 @@ impl Tree {
             .nodes
             .iter()
             .filter_map(|node| match &node.kind {
+                // A block scalar whose content has no `#` cannot hide one, and its span may
+                // start at its header (`key: |  # note` with no content but line breaks), so it
+                // is left out.
+                NodeKind::Scalar {
+                    value,
+                    quoting: Quoting::Block,
+                } if !value.contains('#') => None,
                 NodeKind::Scalar { .. } => Some(node.span),
                 _ => None,
             })

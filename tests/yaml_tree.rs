@@ -69,6 +69,12 @@ fn comments_of_tricky_inputs() {
         "## double hash\n#\n",
         "url: http://example.com/#fragment # comment\n",
         "tagged: !custom # after a tag\n  value\n",
+        ">-  #",
+        "k: |  # header\n",
+        "k: |-  # header\n\n  \n",
+        "- >  # header\n- |\n  # content\n",
+        "a: |+ #x\r\r\rb: |+ #y\r\r\r\r",
+        "a: |+  # kept line breaks\n\n\nb: 1\n",
     ];
     for (index, text) in cases.iter().enumerate() {
         assert!(

@@ -13,7 +13,12 @@ pub fn fix_twice(kind: FileKind, data: &[u8]) {
     let options = LintOptions::default();
     // A fix that fails its own check writes nothing, which keeps the file safe, but it is still
     // a bug: the edit should have been right or rejected.
-    let fixed = match fix_text(kind, text, FixMode::Unsafe, &options) {
+    // The first fix remembers parsed trees, as a run of `dhlint --fix` does; the second does not.
+    let first = {
+        let _remember = dhlint::yaml::RememberTrees::start();
+        fix_text(kind, text, FixMode::Unsafe, &options)
+    };
+    let fixed = match first {
         Ok(fixed) => fixed,
         Err(error) => panic!("the fixed text failed the fixer's check: {error}"),
     };
