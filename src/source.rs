@@ -103,6 +103,12 @@ impl LineEnding {
     }
 }
 
+/// Returns whether `text` has a carriage return that is not followed by a line feed.
+pub fn has_lone_cr(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'))
+}
+
 /// The UTF-8 byte-order mark.
 pub const BOM: &str = "\u{feff}";
 
@@ -182,6 +188,14 @@ mod tests {
         assert_eq!(index.position(text, 3), Position { line: 1, column: 1 });
         assert_eq!(index.position(text, 5), Position { line: 1, column: 2 });
         assert_eq!(index.position(text, 0), Position { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn lone_cr_found_not_crlf() {
+        assert!(has_lone_cr("a\rb"));
+        assert!(has_lone_cr("a\r\nb\r"));
+        assert!(!has_lone_cr("a\r\nb\r\n"));
+        assert!(!has_lone_cr("a\nb"));
     }
 
     #[test]

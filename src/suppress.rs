@@ -310,11 +310,7 @@ pub fn apply(
     if !parsed || !reported(crate::rules::tool::UNUSED_SUPPRESSION.code) {
         return;
     }
-    let bytes = text.as_bytes();
-    let lone_cr = bytes
-        .iter()
-        .enumerate()
-        .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+    let lone_cr = crate::source::has_lone_cr(text);
     // A service with duplicate keys is not judged, so whether a suppression in it is used can
     // change as other fixes apply. Its removal waits until the duplicates are gone.
     let duplicates = diagnostics

@@ -599,12 +599,10 @@ impl Tree {
     /// in order, depth first, and each mapping is visited at most once.
     pub fn get(&self, map: NodeId, key: &str) -> Option<Entry> {
         let map = self.resolve(map);
-        // Most mappings have no merge key: look at their own keys without tracking visits.
-        if let Some(found) = self.own_entry(map, key) {
-            return Some(found);
-        }
+        // Most mappings have no merge key, so only their own keys need a look, without a record
+        // of visited mappings.
         if !self.entries(map).iter().any(|&(k, _)| self.is_merge_key(k)) {
-            return None;
+            return self.own_entry(map, key);
         }
         let mut visited = Visited::default();
         self.get_inner(map, key, &mut visited)

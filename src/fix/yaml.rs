@@ -40,12 +40,7 @@ impl Style {
     /// Detects the style from the first nested block mapping and block sequence of `tree`.
     pub fn detect(tree: &Tree, text: &str) -> Style {
         let eol = crate::source::LineEnding::detect(text).as_str();
-        let bytes = text.as_bytes();
-        let lone_cr = text.contains('\r')
-            && bytes
-                .iter()
-                .enumerate()
-                .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        let lone_cr = crate::source::has_lone_cr(text);
         let mut style = Style {
             eol,
             indent: 2,

@@ -151,7 +151,7 @@ impl<'a> Source<'a> {
         end: usize,
         before: usize,
         after: usize,
-    ) -> Option<Read> {
+    ) -> Option<Reading> {
         let bytes = self.text.as_bytes();
         if self.has_cr || end <= start || bytes[end - 1] == b'\n' {
             return None;
@@ -161,7 +161,7 @@ impl<'a> Source<'a> {
         let last = self.index.line_of(end - 1) - 1;
         if before == 0 && after == 0 {
             // The span alone, with the position of its first character.
-            return Some(Read {
+            return Some(Reading {
                 start,
                 end,
                 line: first,
@@ -175,7 +175,7 @@ impl<'a> Source<'a> {
         let context_first = first.checked_sub(before)?;
         let data_start = self.index.line_start(context_first + 1)?;
         let data_end = self.index.line_start(last + after + 2)?;
-        (bytes.get(data_end.checked_sub(1)?) == Some(&b'\n')).then_some(Read {
+        (bytes.get(data_end.checked_sub(1)?) == Some(&b'\n')).then_some(Reading {
             start: data_start,
             end: data_end,
             line: context_first,
@@ -187,7 +187,7 @@ impl<'a> Source<'a> {
 
 /// The result of reading a span: the text from `start` to `end`, its 0-based first line and
 /// column, and the number of lines up to its end.
-struct Read {
+struct Reading {
     start: usize,
     end: usize,
     line: usize,

@@ -297,7 +297,8 @@ static URL_USERINFO: LazyLock<Regex> = LazyLock::new(|| {
 pub fn known_credential(value: &str) -> Option<KnownCredential> {
     // Every format is at least 15 bytes long (an `xox` token), and a shorter value can only be
     // a URL with a password, which has `://`.
-    if value.len() < 15 && !value.contains("://") {
+    let has_url = value.contains("://");
+    if value.len() < 15 && !has_url {
         return None;
     }
     for (kind, pattern) in TOKEN_FORMATS.iter() {
@@ -305,7 +306,7 @@ pub fn known_credential(value: &str) -> Option<KnownCredential> {
             return Some(*kind);
         }
     }
-    if !value.contains("://") {
+    if !has_url {
         return None;
     }
     for captures in URL_USERINFO.captures_iter(value) {
@@ -384,8 +385,8 @@ pub fn secret_value_spans(text: &str) -> Vec<Span> {
         } else {
             &ASSIGNMENT_VALUE
         };
-        if let Some(value) = pattern.find(&text[key.end..]) {
-            add(name, key.end, value.as_str());
+        if let Some(value) = pattern.find(&text[key.value_start..]) {
+            add(name, key.value_start, value.as_str());
         }
     }
     if has_legacy_env_line(text) {
@@ -425,7 +426,7 @@ struct AssignmentKey {
     /// The key's name, without quotes.
     name: Span,
     /// The value's start: after `=`, or after `:` and the blanks that follow it.
-    end: usize,
+    value_start: usize,
 }
 
 /// Returns whether a byte can be part of an assignment key: letters, digits, `_`, `.` and `-`.
@@ -449,17 +450,17 @@ fn assignment_key_around(text: &str, inside: usize) -> (usize, Option<Assignment
     let key = bytes[run_start..run_end]
         .iter()
         .position(|&b| b.is_ascii_alphabetic() || b == b'_')
-        .and_then(|i| key_end(bytes, run_end).map(|end| (run_start + i, end)))
-        .map(|(name_start, end)| AssignmentKey {
+        .and_then(|i| value_start(bytes, run_end).map(|start| (run_start + i, start)))
+        .map(|(name_start, value_start)| AssignmentKey {
             name: Span::new(name_start, run_end),
-            end,
+            value_start,
         });
     (run_end, key)
 }
 
 /// Returns where the value may start after a key name that ends at `name_end`, or `None` when
 /// no `=` or `:` and a blank follow the name.
-fn key_end(bytes: &[u8], name_end: usize) -> Option<usize> {
+fn value_start(bytes: &[u8], name_end: usize) -> Option<usize> {
     let mut end = name_end;
     if matches!(bytes.get(end), Some(b'"' | b'\'')) {
         end += 1;
@@ -634,7 +635,12 @@ mod tests {
         fn key(text: &str) -> Option<(&str, &str)> {
             let hint = SECRET_HINTS.find(text).unwrap().start();
             let (_, key) = assignment_key_around(text, hint);
-            key.map(|key| (&text[key.name.start..key.name.end], &text[key.end..]))
+            key.map(|key| {
+                (
+                    &text[key.name.start..key.name.end],
+                    &text[key.value_start..],
+                )
+            })
         }
         assert_eq!(key("DB_PASSWORD: x"), Some(("DB_PASSWORD", "x")));
         assert_eq!(key("  - API_TOKEN=x"), Some(("API_TOKEN", "x")));
